@@ -1,0 +1,235 @@
+"""`roi` command line: the same functions the pages call, for scripts and finance.
+
+Every expected failure (bad file, unknown model, store conflict) prints one line to stderr and
+exits with code 2; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+from roi import __version__
+from roi.catalog import UnknownModelError, catalog_entries
+from roi.engine import evaluate
+from roi.optimize import optimize
+from roi.present import money, percent, seconds, share
+from roi.scenario import ScenarioError, load_scenario
+from roi.store import StoreError, open_store
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(r: list[str]) -> str:
+        return "  ".join(
+            str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def _summary(d: dict) -> str:
+    m1 = d["month1"]
+    head = [
+        f"Scenario: {d['name']}",
+        f"Monthly spend (month 1): {money(m1['baseline_spend'])} today -> {money(m1['spend'])} routed "
+        f"({percent(d['savings_pct'])} saved)",
+        f"Mean latency: {seconds(d['baseline_mean_latency_s'])} -> {seconds(d['mean_latency_s'])}",
+        f"Accuracy: {share(d['baseline_accuracy'])} -> {share(d['accuracy'])}",
+        f"Error cost (month 1): {money(m1['baseline_error_cost'])} -> {money(m1['error_cost'])}; "
+        f"staff time value {money(m1['staff_time_value'])}",
+        f"Net benefit (month 1): {money(m1['net_benefit'])}; payback month: {d['payback_month'] or 'not within horizon'}; "
+        f"ROI: {percent(d['roi_pct'])}",
+        "",
+    ]
+    rows = [
+        [
+            t["name"],
+            money(t["baseline_spend"]),
+            money(t["spend"]),
+            seconds(t["baseline_latency_s"]),
+            seconds(t["mean_latency_s"]),
+            share(t["accuracy"]),
+        ]
+        for t in d["tasks"]
+    ]
+    return "\n".join(head) + _table(
+        rows, ["task", "today $/mo", "routed $/mo", "today latency", "routed latency", "accuracy"]
+    )
+
+
+def cmd_scenario(a: argparse.Namespace) -> int:
+    d = evaluate(load_scenario(a.file)).to_dict()
+    print(json.dumps(d, indent=2) if a.json else _summary(d))
+    return 0
+
+
+def cmd_optimize(a: argparse.Namespace) -> int:
+    o = optimize(load_scenario(a.file))
+    if a.out:
+        with open(a.out, "w", encoding="utf-8") as fh:
+            fh.write(o.scenario.to_json())
+    if a.json:
+        doc = {
+            "routing": {c.task: c.shares for c in o.choices},
+            "floors": {c.task: c.floor for c in o.choices},
+            "infeasible": o.infeasible,
+            "result": o.result.to_dict(),
+        }
+        print(json.dumps(doc, indent=2))
+    else:
+        for c in o.choices:
+            split = (
+                ", ".join(f"{m} {s:.0%}" for m, s in c.shares.items())
+                if c.shares
+                else "no split meets the floor"
+            )
+            print(f"{c.task}: {split} (floor {100 * c.floor:.1f}%)")
+        print()
+        print(_summary(o.result.to_dict()))
+        if a.out:
+            print(f"\nwrote {a.out}")
+    return 0
+
+
+def cmd_catalog(a: argparse.Namespace) -> int:
+    as_of = date.fromisoformat(a.as_of) if a.as_of else date.today()
+    entries = catalog_entries(as_of=as_of, provider=a.provider)
+    if a.search:
+        q = a.search.lower()
+        entries = [e for e in entries if q in e.model_id.lower() or q in e.name.lower()]
+    if a.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "provider": e.provider,
+                        "model": e.model_id,
+                        "name": e.name,
+                        "input": e.prices.base.input,
+                        "output": e.prices.base.output,
+                        "cache_write": e.prices.base.cache_write,
+                        "cache_write_1h": e.prices.base.cache_write_1h,
+                        "cache_read": e.prices.base.cache_read,
+                        "long_context_tiers": [t.start for t in e.prices.tiers],
+                        "batch": e.has_batch,
+                        "as_of": as_of.isoformat(),
+                    }
+                    for e in entries
+                ],
+                indent=2,
+            )
+        )
+        return 0
+    rows = [
+        [
+            e.provider,
+            e.model_id,
+            f"{e.prices.base.input:g}",
+            f"{e.prices.base.cache_write:g}",
+            f"{e.prices.base.cache_read:g}",
+            f"{e.prices.base.output:g}",
+        ]
+        for e in entries
+    ]
+    print(f"Prices in $ per million tokens as of {as_of} (genai-prices catalog)")
+    print(_table(rows, ["provider", "model", "input", "cache write", "cache read", "output"]))
+    return 0
+
+
+def cmd_save(a: argparse.Namespace) -> int:
+    s = load_scenario(a.file)
+    rev = open_store().save_scenario(s, expected_revision=a.revision, note=a.note or "")
+    print(f'saved "{s.name}" as revision {rev}')
+    return 0
+
+
+def cmd_scenarios(a: argparse.Namespace) -> int:
+    infos = open_store().list_scenarios()
+    if a.json:
+        print(
+            json.dumps(
+                [
+                    {"name": i.name, "revision": i.revision, "updated_at": i.updated_at.isoformat()}
+                    for i in infos
+                ]
+            )
+        )
+    else:
+        for i in infos:
+            print(f"{i.name}  (revision {i.revision}, {i.updated_at:%Y-%m-%d %H:%M})")
+    return 0
+
+
+def cmd_load(a: argparse.Namespace) -> int:
+    stored = open_store().load_scenario(a.name, a.revision)
+    text = stored.scenario.to_json()
+    if a.out:
+        with open(a.out, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        print(f"wrote {a.out} (revision {stored.revision})")
+    else:
+        print(text)
+    return 0
+
+
+def cmd_db(a: argparse.Namespace) -> int:
+    store = open_store()
+    print(f"database at {store.engine.url.render_as_string(hide_password=True)} is up to date")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="roi", description="Routing ROI: cost, latency and payback of model routing."
+    )
+    p.add_argument("--version", action="version", version=f"roi {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("scenario", help="evaluate a scenario JSON file")
+    s.add_argument("file")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_scenario)
+    s = sub.add_parser("optimize", help="cheapest routing meeting every task's accuracy floor")
+    s.add_argument("file")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--out", help="write the optimized scenario JSON here")
+    s.set_defaults(func=cmd_optimize)
+    s = sub.add_parser("catalog", help="list model prices from the price database")
+    s.add_argument("--provider")
+    s.add_argument("--search")
+    s.add_argument("--as-of", help="YYYY-MM-DD (default today)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_catalog)
+    s = sub.add_parser("save", help="save a scenario file to the store (a new revision)")
+    s.add_argument("file")
+    s.add_argument("--revision", type=int, help="the revision you edited (omit for a new scenario)")
+    s.add_argument("--note")
+    s.set_defaults(func=cmd_save)
+    s = sub.add_parser("scenarios", help="list saved scenarios")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_scenarios)
+    s = sub.add_parser("load", help="print or write a saved scenario")
+    s.add_argument("name")
+    s.add_argument("--revision", type=int)
+    s.add_argument("--out")
+    s.set_defaults(func=cmd_load)
+    s = sub.add_parser("db", help="create or upgrade the database schema")
+    s.set_defaults(func=cmd_db)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ScenarioError, StoreError, UnknownModelError, ValueError, OSError) as exc:
+        print(f"roi: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

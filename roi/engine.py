@@ -1,0 +1,322 @@
+"""Per-request cost, latency and accuracy of every task on every model, and the routed result.
+
+One formula, one place (see DESIGN.md, "How the numbers are computed"):
+cost = Σ tokens × price / 1e6; latency = ttft + output / speed unless measured;
+a cascade a→b with escalation e costs cost(a) + e·cost(b), waits latency(a) + e·latency(b) and is
+right with accuracy["a>b"] (measured) or (1−e)·acc(a) + e·acc(b) (assumed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from roi.catalog import (
+    LatencyProfile,
+    ModelPrices,
+    UnknownModelError,
+    catalog_price,
+    custom_price,
+    default_latency,
+)
+from roi.finance import Projection, project
+from roi.scenario import Scenario, ScenarioError, Task
+
+BUCKETS = (
+    "input_tokens",
+    "cache_write_tokens",
+    "cache_write_1h_tokens",
+    "cache_read_tokens",
+    "output_tokens",
+)
+RATE_FIELDS = ("input", "cache_write", "cache_write_1h", "cache_read", "output")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model as the scenario prices it: catalog or custom prices (after discount) and latency."""
+
+    model_id: str
+    prices: ModelPrices
+    batch_prices: ModelPrices | None
+    latency: LatencyProfile
+
+
+def model_specs(s: Scenario) -> dict[str, ModelSpec]:
+    """Resolve every model in play; an unknown model is a ScenarioError naming where it is used."""
+    specs: dict[str, ModelSpec] = {}
+    for mid in s.models_in_play():
+        d = s.models.get(mid)
+        if d is not None and d.custom:
+            prices = custom_price(
+                mid,
+                input=d.input,
+                output=d.output,
+                cache_write=d.cache_write,
+                cache_read=d.cache_read,
+                cache_write_1h=d.cache_write_1h,
+            )
+            batch = None
+        else:
+            try:
+                prices = catalog_price(mid, as_of=s.as_of)
+                batch = catalog_price(mid, as_of=s.as_of, batch=True)
+            except UnknownModelError:
+                raise ScenarioError(_unknown_model_message(s, mid)) from None
+            if d is not None and d.discount:
+                prices, batch = prices.with_discount(d.discount), batch.with_discount(d.discount)
+        lat = default_latency(prices.model_id)
+        if d is not None and (d.ttft_s is not None or d.output_tokens_per_s is not None):
+            lat = LatencyProfile(
+                d.ttft_s if d.ttft_s is not None else lat.ttft_s,
+                d.output_tokens_per_s if d.output_tokens_per_s is not None else lat.output_tokens_per_s,
+                "assumed",
+                "typed in the scenario",
+            )
+        specs[mid] = ModelSpec(mid, prices, batch, lat)
+    return specs
+
+
+def _unknown_model_message(s: Scenario, mid: str) -> str:
+    if mid == s.baseline_model:
+        where = "baseline.model"
+    else:
+        where = next(
+            (f'task "{t.name}": routing' for t in s.tasks if mid in t.routing.models()),
+            next((f'task "{t.name}": accuracy' for t in s.tasks if mid in t.accuracy), f'models["{mid}"]'),
+        )
+    return (
+        f'{where}: unknown model "{mid}": not in the price catalog; '
+        "use a catalog id (see `roi catalog`) or define it under models with its prices"
+    )
+
+
+@dataclass(frozen=True)
+class TaskMatrix:
+    """Per-request figures of each task (rows) on each model in play (columns)."""
+
+    models: list[str]
+    cost: np.ndarray  # $ per request
+    latency: np.ndarray  # seconds per request
+    accuracy: np.ndarray  # 0..1, nan where unknown
+    volume: np.ndarray  # requests in month 1
+
+
+def task_matrix(s: Scenario, specs: dict[str, ModelSpec] | None = None) -> TaskMatrix:
+    specs = specs if specs is not None else model_specs(s)
+    models = list(specs)
+    n, m = len(s.tasks), len(models)
+    tokens = np.array([[getattr(t, b) for b in BUCKETS] for t in s.tasks], dtype=float).reshape(
+        n, len(BUCKETS)
+    )
+    total_in = tokens[:, :4].sum(axis=1)
+    batch = np.array([t.batch for t in s.tasks], dtype=bool)
+    cost = np.zeros((n, m))
+    latency = np.zeros((n, m))
+    for j, mid in enumerate(models):
+        spec = specs[mid]
+        for prices, rows in ((spec.prices, ~batch), (spec.batch_prices or spec.prices, batch)):
+            if not rows.any():
+                continue
+            rates = np.tile(np.array([getattr(prices.base, f) for f in RATE_FIELDS]), (n, 1))
+            for tier in prices.tiers:
+                over = total_in > tier.start
+                rates[over] = [getattr(tier.rates, f) for f in RATE_FIELDS]
+            cost[rows, j] = (tokens[rows] * rates[rows]).sum(axis=1) / 1e6
+        latency[:, j] = spec.latency.ttft_s + tokens[:, 4] / spec.latency.output_tokens_per_s
+    accuracy = np.full((n, m), np.nan)
+    col = {mid: j for j, mid in enumerate(models)}
+    for i, t in enumerate(s.tasks):
+        for mid, a in t.accuracy.items():
+            if mid in col:
+                accuracy[i, col[mid]] = a
+        for mid, sec in t.latency_s.items():
+            if mid in col:
+                latency[i, col[mid]] = sec
+    volume = np.array([t.requests_per_month for t in s.tasks], dtype=float)
+    return TaskMatrix(models, cost, latency, accuracy, volume)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A routing applied to the task matrix: expected calls per request and per-request results."""
+
+    calls: np.ndarray  # [task, model] expected calls to the model per request (cascade: 1 and e)
+    cost: np.ndarray  # [task] $ per request
+    latency: np.ndarray  # [task] seconds per request
+    accuracy: np.ndarray  # [task] 0..1
+
+
+def _need_accuracy(t: Task, tm: TaskMatrix, i: int, mid: str, why: str) -> float:
+    a = tm.accuracy[i, tm.models.index(mid)]
+    if np.isnan(a):
+        raise ScenarioError(f'task "{t.name}": accuracy: no accuracy for model "{mid}", which {why}')
+    return float(a)
+
+
+def plan_routing(s: Scenario, tm: TaskMatrix) -> Plan:
+    n, m = tm.cost.shape
+    calls = np.zeros((n, m))
+    accuracy = np.zeros(n)
+    col = {mid: j for j, mid in enumerate(tm.models)}
+    for i, t in enumerate(s.tasks):
+        r = t.routing
+        if r.cascade:
+            a, b = r.cascade
+            e = r.escalation_rate
+            calls[i, col[a]] += 1.0
+            calls[i, col[b]] += e
+            measured = t.accuracy.get(f"{a}>{b}")
+            if measured is not None:
+                accuracy[i] = measured
+            else:
+                acc_a = _need_accuracy(t, tm, i, a, "answers first in the cascade")
+                acc_b = _need_accuracy(t, tm, i, b, "takes escalations in the cascade") if e > 0 else 0.0
+                accuracy[i] = (1 - e) * acc_a + e * acc_b
+        else:
+            for mid, share in r.shares.items():
+                if share > 0:
+                    calls[i, col[mid]] = share
+                    accuracy[i] += share * _need_accuracy(t, tm, i, mid, f"gets {share:.0%} of requests")
+    return Plan(calls, (calls * tm.cost).sum(axis=1), (calls * tm.latency).sum(axis=1), accuracy)
+
+
+def plan_baseline(s: Scenario, tm: TaskMatrix) -> Plan:
+    """Today: every task on the baseline model."""
+    j = tm.models.index(s.baseline_model)
+    calls = np.zeros_like(tm.cost)
+    calls[:, j] = 1.0
+    accuracy = np.array(
+        [
+            _need_accuracy(t, tm, i, s.baseline_model, "is the baseline (today's model)")
+            for i, t in enumerate(s.tasks)
+        ]
+    )
+    return Plan(calls, tm.cost[:, j].copy(), tm.latency[:, j].copy(), accuracy)
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the dashboard, the CLI and the reports show for one scenario."""
+
+    scenario: Scenario
+    matrix: TaskMatrix
+    routed: Plan
+    baseline: Plan
+    month1_spend: float
+    month1_baseline_spend: float
+    month1_error_cost: float
+    month1_baseline_error_cost: float
+    month1_staff_time_value: float
+    projection: Projection
+
+    @property
+    def savings_pct(self) -> float | None:
+        b = self.month1_baseline_spend
+        return None if b == 0 else 100.0 * (b - self.month1_spend) / b
+
+    def _weighted(self, values: np.ndarray) -> float | None:
+        v = self.matrix.volume
+        return None if v.sum() == 0 else float((v * values).sum() / v.sum())
+
+    @property
+    def mean_latency_s(self) -> float | None:
+        return self._weighted(self.routed.latency)
+
+    @property
+    def baseline_mean_latency_s(self) -> float | None:
+        return self._weighted(self.baseline.latency)
+
+    @property
+    def accuracy(self) -> float | None:
+        return self._weighted(self.routed.accuracy)
+
+    @property
+    def baseline_accuracy(self) -> float | None:
+        return self._weighted(self.baseline.accuracy)
+
+    def spend_by_model(self, *, baseline: bool = False) -> dict[str, float]:
+        """Month-1 spend per model ($), for stacked charts."""
+        plan = self.baseline if baseline else self.routed
+        per = (self.matrix.volume[:, None] * plan.calls * self.matrix.cost).sum(axis=0)
+        return {m: float(x) for m, x in zip(self.matrix.models, per, strict=True)}
+
+    def task_rows(self) -> list[dict[str, float | str]]:
+        v = self.matrix.volume
+        return [
+            {
+                "name": t.name,
+                "spend": float(v[i] * self.routed.cost[i]),
+                "baseline_spend": float(v[i] * self.baseline.cost[i]),
+                "mean_latency_s": float(self.routed.latency[i]),
+                "baseline_latency_s": float(self.baseline.latency[i]),
+                "accuracy": float(self.routed.accuracy[i]),
+                "baseline_accuracy": float(self.baseline.accuracy[i]),
+            }
+            for i, t in enumerate(self.scenario.tasks)
+        ]
+
+    def to_dict(self) -> dict:
+        """The `roi scenario --json` document (keys are a public contract)."""
+        p = self.projection
+        return {
+            "name": self.scenario.name,
+            "month1": {
+                "spend": self.month1_spend,
+                "baseline_spend": self.month1_baseline_spend,
+                "error_cost": self.month1_error_cost,
+                "baseline_error_cost": self.month1_baseline_error_cost,
+                "staff_time_value": self.month1_staff_time_value,
+                "net_benefit": float(p.net_benefit[0]),
+            },
+            "savings_pct": self.savings_pct,
+            "mean_latency_s": self.mean_latency_s,
+            "baseline_mean_latency_s": self.baseline_mean_latency_s,
+            "accuracy": self.accuracy,
+            "baseline_accuracy": self.baseline_accuracy,
+            "payback_month": p.payback_month,
+            "roi_pct": p.roi_pct,
+            "cumulative_net_benefit": [float(x) for x in p.cumulative],
+            "tasks": [
+                {
+                    k: r[k]
+                    for k in (
+                        "name",
+                        "spend",
+                        "baseline_spend",
+                        "mean_latency_s",
+                        "baseline_latency_s",
+                        "accuracy",
+                    )
+                }
+                for r in self.task_rows()
+            ],
+        }
+
+
+def evaluate(s: Scenario, tm: TaskMatrix | None = None) -> Result:
+    """Evaluate a scenario over its horizon. Pass a TaskMatrix to reuse it across routing changes."""
+    tm = tm if tm is not None else task_matrix(s)
+    routed, base = plan_routing(s, tm), plan_baseline(s, tm)
+    v = tm.volume
+    error_cost = np.array([t.error_cost for t in s.tasks], dtype=float)
+    interactive = np.array([t.interactive for t in s.tasks], dtype=bool)
+    spend = float(v @ routed.cost)
+    baseline_spend = float(v @ base.cost)
+    err = float(v @ ((1 - routed.accuracy) * error_cost))
+    base_err = float(v @ ((1 - base.accuracy) * error_cost))
+    seconds_saved = float((v * (base.latency - routed.latency))[interactive].sum())
+    staff = seconds_saved / 3600.0 * s.staff_cost_per_hour
+    projection = project(
+        spend=spend,
+        baseline_spend=baseline_spend,
+        error_cost=err,
+        baseline_error_cost=base_err,
+        staff_time_value=staff,
+        growth=s.volume_growth_per_month,
+        horizon_months=s.horizon_months,
+        one_time_cost=s.one_time_cost,
+        monthly_cost=s.monthly_cost,
+    )
+    return Result(s, tm, routed, base, spend, baseline_spend, err, base_err, staff, projection)

@@ -1,0 +1,150 @@
+"""The cheapest routing that meets each task's accuracy floor, and the cost–accuracy frontier.
+
+Shares mix linearly: a split's cost, latency and accuracy are share-weighted means of the models'.
+With one accuracy floor and one latency ceiling, a cheapest split mixes at most two models along
+the accuracy constraint, so we search every single model and every pair exactly (vectorized).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from roi.engine import Result, TaskMatrix, evaluate, plan_baseline, task_matrix
+from roi.scenario import Routing, Scenario
+
+EPS = 1e-12
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The cheapest split found for one task (None shares when no split meets the constraints)."""
+
+    task: str
+    shares: dict[str, float] | None
+    floor: float
+    ceiling: float | None
+    cost: float  # $ per request
+    accuracy: float
+    latency: float
+
+
+def floors(s: Scenario, tm: TaskMatrix) -> np.ndarray:
+    """Each task's accuracy floor: its own, or else today's accuracy on the baseline model."""
+    base = plan_baseline(s, tm).accuracy
+    return np.array(
+        [t.accuracy_floor if t.accuracy_floor is not None else base[i] for i, t in enumerate(s.tasks)]
+    )
+
+
+def cheapest_routing(s: Scenario, tm: TaskMatrix | None = None) -> list[Choice]:
+    tm = tm if tm is not None else task_matrix(s)
+    n, m = tm.cost.shape
+    fl = floors(s, tm) if n else np.zeros(0)
+    ceil = np.array([t.latency_ceiling_s if t.latency_ceiling_s is not None else np.inf for t in s.tasks])
+    known = ~np.isnan(tm.accuracy)
+    acc = np.where(known, tm.accuracy, -np.inf)
+    c, lat = tm.cost, tm.latency
+    # pair (i, j) with weight w on i: feasible w satisfies w·a_i + (1−w)·a_j ≥ F and w·l_i + (1−w)·l_j ≤ L.
+    ai, aj = acc[:, :, None], acc[:, None, :]
+    li, lj = lat[:, :, None], lat[:, None, :]
+    ci, cj = c[:, :, None], c[:, None, :]
+    F, L = fl[:, None, None] - 1e-9, ceil[:, None, None] + 1e-9
+    lo = np.zeros((n, m, m))
+    hi = np.ones((n, m, m))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for da, rhs, sign in ((ai - aj, F - aj, 1.0), (li - lj, L - lj, -1.0)):
+            # sign·(da·w) ≥ sign·rhs
+            d, r = sign * da, sign * rhs
+            bound = r / d
+            pos, neg, zero = d > EPS, d < -EPS, np.abs(d) <= EPS
+            lo = np.where(pos, np.maximum(lo, bound), lo)
+            hi = np.where(neg, np.minimum(hi, bound), hi)
+            lo = np.where(zero & (r > EPS), np.inf, lo)
+    valid = known[:, :, None] & known[:, None, :] & (lo <= hi + 1e-12)
+    best_w = np.where(ci <= cj, hi, lo).clip(0, 1)
+    cost = best_w * ci + (1 - best_w) * cj
+    cost = np.where(valid, cost, np.inf)
+    flat = cost.reshape(n, -1)
+    pick = flat.argmin(axis=1) if n else np.zeros(0, dtype=int)
+    out = []
+    for k, t in enumerate(s.tasks):
+        if not np.isfinite(flat[k, pick[k]]):
+            out.append(Choice(t.name, None, float(fl[k]), t.latency_ceiling_s, np.nan, np.nan, np.nan))
+            continue
+        i, j = divmod(int(pick[k]), m)
+        w = float(best_w[k, i, j])
+        if i == j or w > 1 - 1e-9:
+            shares = {tm.models[i]: 1.0}
+        elif w < 1e-9:
+            shares = {tm.models[j]: 1.0}
+        else:
+            shares = {tm.models[i]: w, tm.models[j]: 1.0 - w}
+        a = sum(sh * tm.accuracy[k, tm.models.index(mid)] for mid, sh in shares.items())
+        la = sum(sh * tm.latency[k, tm.models.index(mid)] for mid, sh in shares.items())
+        cc = sum(sh * tm.cost[k, tm.models.index(mid)] for mid, sh in shares.items())
+        out.append(Choice(t.name, shares, float(fl[k]), t.latency_ceiling_s, float(cc), float(a), float(la)))
+    return out
+
+
+@dataclass(frozen=True)
+class Optimized:
+    scenario: Scenario  # the input with every feasible task's routing replaced
+    choices: list[Choice]
+    infeasible: list[str]  # tasks left as they were: no model mix meets their floor / ceiling
+    result: Result
+
+
+def optimize(s: Scenario) -> Optimized:
+    """Apply the cheapest split meeting every floor; infeasible tasks keep their routing."""
+    tm = task_matrix(s)
+    choices = cheapest_routing(s, tm)
+    tasks = []
+    for t, ch in zip(s.tasks, choices, strict=True):
+        if ch.shares is None:
+            tasks.append(t)
+        else:
+            tasks.append(replace(t, routing=Routing(shares=ch.shares)))
+    new = s.with_tasks(tasks)
+    return Optimized(new, choices, [c.task for c in choices if c.shares is None], evaluate(new, tm))
+
+
+def frontier(tm: TaskMatrix) -> np.ndarray:
+    """Cost–accuracy frontier of the whole workload: rows of (month-1 spend $, request-weighted accuracy).
+
+    Exact for fractional splits: each task's upper concave hull of (cost, accuracy) over its models,
+    then all hull segments taken in order of accuracy gained per dollar (a fractional knapsack).
+    Tasks with no accuracy for any model are left out.
+    """
+    v = tm.volume
+    total = v.sum()
+    if total == 0:
+        return np.zeros((0, 2))
+    start_cost = start_acc = 0.0
+    segments: list[tuple[float, float, float]] = []  # (slope, d_cost, d_acc)
+    for k in range(tm.cost.shape[0]):
+        known = ~np.isnan(tm.accuracy[k])
+        if not known.any():
+            continue
+        pts = sorted(zip(tm.cost[k][known] * v[k], tm.accuracy[k][known] * v[k] / total, strict=True))
+        # start at the cheapest model (best accuracy among equally cheap)
+        cheapest = pts[0][0]
+        first = max((p for p in pts if p[0] == cheapest), key=lambda p: p[1])
+        hull = [first]
+        while True:
+            cx, cy = hull[-1]
+            better = [(((y - cy) / (x - cx)), x, y) for x, y in pts if x > cx and y > cy]
+            if not better:
+                break
+            _, x, y = max(better, key=lambda b: (b[0], -b[1]))
+            hull.append((x, y))
+        start_cost += hull[0][0]
+        start_acc += hull[0][1]
+        for (x0, y0), (x1, y1) in zip(hull, hull[1:], strict=False):
+            segments.append(((y1 - y0) / (x1 - x0), x1 - x0, y1 - y0))
+    segments.sort(key=lambda s: -s[0])
+    rows = [(start_cost, start_acc)]
+    for _, dc, da in segments:
+        rows.append((rows[-1][0] + dc, rows[-1][1] + da))
+    return np.array(rows)

@@ -1,0 +1,103 @@
+"""Words and formatted figures for people: headline tiles and the one-sentence summary.
+
+Kept out of the pages so the app, the CLI and the reports say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from roi.engine import Result
+
+
+def money(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
+
+
+def seconds(x: float | None) -> str:
+    return "—" if x is None else f"{x:.1f} s"
+
+
+def percent(x: float | None, digits: int = 1) -> str:
+    return "—" if x is None else f"{x:.{digits}f}%"
+
+
+def share(x: float | None, digits: int = 1) -> str:
+    """A 0..1 fraction (accuracy, escalation rate) as a percentage."""
+    return "—" if x is None else f"{100 * x:.{digits}f}%"
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str
+    value: str
+    delta: str | None
+    delta_color: str = "normal"  # streamlit: "normal" (up is good), "inverse" (down is good), "off"
+    help: str | None = None
+
+
+def headline_tiles(r: Result) -> list[Tile]:
+    m1 = r.month1_spend
+    b1 = r.month1_baseline_spend
+    lat, blat = r.mean_latency_s, r.baseline_mean_latency_s
+    acc, bacc = r.accuracy, r.baseline_accuracy
+    pay = r.projection.payback_month
+    return [
+        Tile("Monthly spend, today", money(b1), None, help="Month 1, every task on the baseline model."),
+        Tile(
+            "Monthly spend, routed",
+            money(m1),
+            None if b1 == 0 else f"{money(m1 - b1)}",
+            "inverse",
+            "Month 1 token spend with the routing below.",
+        ),
+        Tile("Savings", percent(r.savings_pct), None, help="Share of today's token spend saved."),
+        Tile(
+            "Mean latency",
+            seconds(lat),
+            None if lat is None or blat is None else f"{lat - blat:+.1f} s vs today",
+            "inverse",
+            "Request-weighted mean time to a full answer.",
+        ),
+        Tile(
+            "Expected accuracy",
+            share(acc),
+            None if acc is None or bacc is None else f"{100 * (acc - bacc):+.1f} pts vs today",
+            "normal",
+            "Request-weighted share of answers that are right.",
+        ),
+        Tile(
+            "Payback",
+            f"month {pay}" if pay else "not within horizon",
+            None,
+            help="First month in which the cumulative net benefit reaches zero.",
+        ),
+    ]
+
+
+def headline_sentence(r: Result) -> str:
+    """The result in one plain sentence, for partners and for the report."""
+    if r.matrix.volume.sum() == 0:
+        return "This scenario has no tasks yet: add tasks to see what routing would change."
+    pay = r.projection.payback_month
+    saved = r.month1_baseline_spend - r.month1_spend
+    acc = r.accuracy or 0.0
+    bacc = r.baseline_accuracy or 0.0
+    acc_words = (
+        "the same accuracy"
+        if abs(acc - bacc) < 0.0005
+        else f"{abs(100 * (acc - bacc)):.1f} points {'higher' if acc > bacc else 'lower'} accuracy"
+    )
+    spend_words = f"saves {money(saved)} a month" if saved >= 0 else f"costs {money(-saved)} a month more"
+    pay_words = (
+        f"pays back its set-up cost in month {pay}"
+        if pay
+        else f"does not pay back within {r.scenario.horizon_months} months"
+    )
+    return (
+        f"Routing this work {spend_words} in tokens ({percent(r.savings_pct, 0)}), answers in "
+        f"{seconds(r.mean_latency_s)} instead of {seconds(r.baseline_mean_latency_s)} on average with "
+        f"{acc_words}, and {pay_words}."
+    )

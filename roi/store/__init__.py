@@ -1,0 +1,173 @@
+"""Saved scenarios with revision history, in SQLite by default or any database via ROI_DATABASE_URL.
+
+The schema is managed by Alembic and upgraded automatically when a store is opened, so an upgrade
+of the app never loses saved work. Saving on top of a revision that someone else has already
+replaced fails with ConflictError instead of silently overwriting their change.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from roi.scenario import Scenario, load_scenario
+from roi.store.models import RevisionRow, ScenarioRow, utcnow
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class StoreError(Exception):
+    """A store operation the user asked for cannot be done; the message says why."""
+
+
+class ConflictError(StoreError):
+    pass
+
+
+def default_url() -> str:
+    """ROI_DATABASE_URL, else a SQLite file under ROI_HOME (default ~/.routing-roi/roi.db)."""
+    if url := os.environ.get("ROI_DATABASE_URL"):
+        return url
+    home = Path(os.environ.get("ROI_HOME", Path.home() / ".routing-roi"))
+    home.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{home / 'roi.db'}"
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    name: str
+    revision: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredScenario:
+    name: str
+    revision: int
+    scenario: Scenario
+    saved_at: datetime
+    note: str
+
+
+class Store:
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        self.engine = create_engine(self.url, future=True)
+        migrate(self.engine)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def save_scenario(self, scenario: Scenario, *, expected_revision: int | None, note: str = "") -> int:
+        """Save a new revision and return its number.
+
+        `expected_revision` is the revision the user started from (None for a new name). If the
+        stored scenario has moved on since, nothing is written and ConflictError says so.
+        """
+        name = scenario.name
+        doc = scenario.to_json()
+        with self._session.begin() as session:
+            row = session.scalar(select(ScenarioRow).where(ScenarioRow.name == name))
+            if row is None:
+                if expected_revision not in (None, 0):
+                    raise ConflictError(
+                        f'scenario "{name}" was deleted by someone else; save it under a new name'
+                    )
+                row = ScenarioRow(name=name, revision=1)
+                session.add(row)
+                try:
+                    session.flush()
+                except IntegrityError:
+                    raise ConflictError(f'scenario "{name}" was just created by someone else') from None
+                new = 1
+            else:
+                if expected_revision is None:
+                    raise ConflictError(
+                        f'a scenario named "{name}" already exists (revision {row.revision}); '
+                        "load it before saving over it, or choose another name"
+                    )
+                new = expected_revision + 1
+                # Conditional update: only one writer can move the revision on from `expected_revision`.
+                moved = session.execute(
+                    update(ScenarioRow)
+                    .where(ScenarioRow.id == row.id, ScenarioRow.revision == expected_revision)
+                    .values(revision=new, updated_at=utcnow())
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+                if moved != 1:
+                    current = session.scalar(select(ScenarioRow.revision).where(ScenarioRow.id == row.id))
+                    raise ConflictError(
+                        f'scenario "{name}" was changed by someone else since revision {expected_revision} '
+                        f"(now revision {current}); reload it and apply your changes again"
+                    )
+            session.add(RevisionRow(scenario_id=row.id, revision=new, document=doc, note=note))
+        return new
+
+    def list_scenarios(self) -> list[ScenarioInfo]:
+        with self._session() as session:
+            rows = session.execute(select(ScenarioRow).order_by(ScenarioRow.name)).scalars()
+            return [ScenarioInfo(r.name, r.revision, r.updated_at) for r in rows]
+
+    def load_scenario(self, name: str, revision: int | None = None) -> StoredScenario:
+        with self._session() as session:
+            row = session.scalar(select(ScenarioRow).where(ScenarioRow.name == name))
+            if row is None:
+                raise StoreError(f'no saved scenario named "{name}"')
+            rev = session.scalar(
+                select(RevisionRow).where(
+                    RevisionRow.scenario_id == row.id, RevisionRow.revision == (revision or row.revision)
+                )
+            )
+            if rev is None:
+                raise StoreError(f'scenario "{name}" has no revision {revision}')
+            return StoredScenario(name, rev.revision, load_scenario(rev.document), rev.created_at, rev.note)
+
+    def history(self, name: str) -> list[tuple[int, datetime, str]]:
+        with self._session() as session:
+            q = (
+                select(RevisionRow.revision, RevisionRow.created_at, RevisionRow.note)
+                .join(ScenarioRow)
+                .where(ScenarioRow.name == name)
+                .order_by(RevisionRow.revision)
+            )
+            return [tuple(r) for r in session.execute(q)]
+
+    def delete_scenario(self, name: str) -> None:
+        with self._session.begin() as session:
+            row = session.scalar(select(ScenarioRow).where(ScenarioRow.name == name))
+            if row is None:
+                raise StoreError(f'no saved scenario named "{name}"')
+            session.delete(row)
+
+
+def open_store(url: str | None = None) -> Store:
+    return Store(url)
+
+
+__all__ = [
+    "ConflictError",
+    "ScenarioInfo",
+    "Store",
+    "StoreError",
+    "StoredScenario",
+    "default_url",
+    "open_store",
+]

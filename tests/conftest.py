@@ -1,0 +1,46 @@
+"""Shared fixtures: a fresh database per test, on SQLite and (in CI) on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+PG_ENV = "ROI_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """No test touches the user's real database."""
+    monkeypatch.setenv("ROI_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("ROI_DATABASE_URL", raising=False)
+
+
+def _postgres_url() -> Iterator[str]:
+    admin_url = os.environ.get(PG_ENV)
+    if not admin_url:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} is not set: .ci/run must start PostgreSQL for the store tests")
+        pytest.skip(f"{PG_ENV} not set (CI sets it); PostgreSQL store tests skipped locally")
+    name = f"roi_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'roi.db'}"
+    else:
+        yield from _postgres_url()
