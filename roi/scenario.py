@@ -24,6 +24,7 @@ TOKEN_FIELDS = (
     "output_tokens",
 )
 PRICE_FIELDS = ("input", "output", "cache_write", "cache_read")
+COMPLEXITIES = ("routine", "medium", "hard")
 
 
 class ScenarioError(ValueError):
@@ -79,6 +80,7 @@ class Task:
     accuracy_floor: float | None = None
     latency_ceiling_s: float | None = None
     batch: bool = False
+    complexity: str = "routine"  # routine / medium / hard: what the global "routine work" slider moves
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ def _task_to_dict(t: Task) -> dict[str, Any]:
             d[k] = getattr(t, k)
     if t.batch:
         d["batch"] = True
+    d["complexity"] = t.complexity
     return d
 
 
@@ -264,6 +267,11 @@ def _parse_task(i: int, d: Any) -> Task:
         raise ScenarioError(f'task "{name}": batch: expected true or false, got {json.dumps(batch)}')
     if "routing" not in d:
         raise ScenarioError(f'task "{name}": routing: required')
+    complexity = d.get("complexity", "routine")
+    if complexity not in COMPLEXITIES:
+        raise ScenarioError(
+            f'task "{name}": complexity: expected one of {", ".join(COMPLEXITIES)}, got {json.dumps(complexity)}'
+        )
     return Task(
         name=name,
         requests_per_month=_num(d["requests_per_month"], "requests_per_month", name),
@@ -276,6 +284,7 @@ def _parse_task(i: int, d: Any) -> Task:
         accuracy_floor=_opt_num(d, "accuracy_floor", name, None, hi=1.0),
         latency_ceiling_s=_opt_num(d, "latency_ceiling_s", name, None),
         batch=batch,
+        complexity=complexity,
     )
 
 

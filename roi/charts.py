@@ -1,0 +1,303 @@
+"""Plotly figures with one look, shared by the pages and the reports (never Streamlit-aware).
+
+Units and currency on every axis, exact values on hover, a small palette readable on a projector.
+`scale` enlarges fonts for presentation mode.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import plotly.graph_objects as go
+
+from roi.catalog import price_history
+from roi.engine import Result
+from roi.optimize import frontier
+from roi.sensitivity import AccuracyCurve, Bar
+
+BASELINE = "#8A8F98"  # today: neutral grey
+ROUTED = "#1F6FEB"  # with routing: blue
+GOOD = "#2DA44E"
+BAD = "#CF222E"
+ACCENT = "#BF8700"
+PALETTE = ["#1F6FEB", "#BF8700", "#8250DF", "#2DA44E", "#CF222E", "#0A7F8C", "#8A8F98", "#E16F24"]
+
+
+def _layout(fig: go.Figure, title: str, *, scale: float = 1.0, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18 * scale}},
+        font={"family": "Inter, Helvetica, Arial, sans-serif", "size": 13 * scale, "color": "#24292F"},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        height=int(height * (1 + (scale - 1) * 0.6)),
+        margin={"l": 60, "r": 20, "t": 60 * scale, "b": 50},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        hoverlabel={"font_size": 13 * scale},
+        colorway=PALETTE,
+    )
+    fig.update_xaxes(showgrid=False, linecolor="#D0D7DE", ticks="outside")
+    fig.update_yaxes(gridcolor="#EAEEF2", zerolinecolor="#8A8F98")
+    return fig
+
+
+def model_colors(models: list[str]) -> dict[str, str]:
+    return {m: PALETTE[i % len(PALETTE)] for i, m in enumerate(models)}
+
+
+def monthly_spend(r: Result, *, scale: float = 1.0) -> go.Figure:
+    p = r.projection
+    fig = go.Figure()
+    fig.add_scatter(
+        x=p.months,
+        y=p.baseline_spend,
+        name="Today (baseline)",
+        line={"color": BASELINE, "width": 3},
+        hovertemplate="Month %{x}: $%{y:,.2f}<extra>today</extra>",
+    )
+    fig.add_scatter(
+        x=p.months,
+        y=p.spend,
+        name="With routing",
+        line={"color": ROUTED, "width": 3},
+        hovertemplate="Month %{x}: $%{y:,.2f}<extra>routed</extra>",
+    )
+    fig.update_xaxes(title="Month", dtick=3 if len(p.months) > 12 else 1)
+    fig.update_yaxes(
+        title="Token spend per month (USD)", tickprefix="$", tickformat=",.0f", rangemode="tozero"
+    )
+    return _layout(fig, "Monthly token spend", scale=scale)
+
+
+def cumulative_net_benefit(r: Result, *, scale: float = 1.0) -> go.Figure:
+    p = r.projection
+    colors = [GOOD if v >= 0 else BAD for v in p.cumulative]
+    fig = go.Figure()
+    fig.add_bar(
+        x=p.months,
+        y=p.cumulative,
+        marker_color=colors,
+        name="Cumulative net benefit",
+        hovertemplate="Month %{x}: $%{y:,.0f}<extra></extra>",
+    )
+    if p.payback_month:
+        fig.add_vline(
+            x=p.payback_month,
+            line_dash="dash",
+            line_color=ACCENT,
+            annotation_text=f"payback: month {p.payback_month}",
+            annotation_position="top left",
+        )
+    fig.update_xaxes(title="Month", dtick=3 if len(p.months) > 12 else 1)
+    fig.update_yaxes(title="Cumulative net benefit (USD)", tickprefix="$", tickformat=",.0f")
+    return _layout(fig, "Cumulative net benefit (after the one-time cost)", scale=scale)
+
+
+def spend_by_model(r: Result, *, scale: float = 1.0) -> go.Figure:
+    base, routed = r.spend_by_model(baseline=True), r.spend_by_model()
+    colors = model_colors(r.matrix.models)
+    fig = go.Figure()
+    for m in r.matrix.models:
+        if base[m] == 0 and routed[m] == 0:
+            continue
+        fig.add_bar(
+            x=["Today", "With routing"],
+            y=[base[m], routed[m]],
+            name=m,
+            marker_color=colors[m],
+            hovertemplate="%{x}: $%{y:,.2f}/month<extra>" + m + "</extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title="Token spend, month 1 (USD)", tickprefix="$", tickformat=",.0f")
+    return _layout(fig, "Monthly spend by model", scale=scale)
+
+
+def latency_by_task(r: Result, *, scale: float = 1.0) -> go.Figure:
+    names = [t.name for t in r.scenario.tasks]
+    fig = go.Figure()
+    fig.add_bar(
+        y=names,
+        x=r.baseline.latency,
+        orientation="h",
+        name="Today",
+        marker_color=BASELINE,
+        hovertemplate="%{y}: %{x:.2f} s<extra>today</extra>",
+    )
+    fig.add_bar(
+        y=names,
+        x=r.routed.latency,
+        orientation="h",
+        name="With routing",
+        marker_color=ROUTED,
+        hovertemplate="%{y}: %{x:.2f} s<extra>routed</extra>",
+    )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title="Mean time to a full answer (seconds)", ticksuffix=" s")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, "Latency per task", scale=scale, height=max(320, 60 * len(names) + 120))
+
+
+def cost_vs_accuracy(r: Result, *, scale: float = 1.0) -> go.Figure:
+    f = frontier(r.matrix)
+    fig = go.Figure()
+    if len(f):
+        fig.add_scatter(
+            x=f[:, 0],
+            y=100 * f[:, 1],
+            mode="lines+markers",
+            name="Cheapest for each accuracy",
+            line={"color": ROUTED, "width": 2},
+            hovertemplate="$%{x:,.0f}/month → %{y:.2f}%<extra>frontier</extra>",
+        )
+    fig.add_scatter(
+        x=[r.month1_baseline_spend],
+        y=[100 * (r.baseline_accuracy or 0)],
+        mode="markers",
+        name="Today",
+        marker={"color": BASELINE, "size": 14 * scale, "symbol": "square"},
+        hovertemplate="$%{x:,.0f}/month → %{y:.2f}%<extra>today</extra>",
+    )
+    fig.add_scatter(
+        x=[r.month1_spend],
+        y=[100 * (r.accuracy or 0)],
+        mode="markers",
+        name="This routing",
+        marker={"color": ACCENT, "size": 16 * scale, "symbol": "diamond"},
+        hovertemplate="$%{x:,.0f}/month → %{y:.2f}%<extra>this routing</extra>",
+    )
+    fig.update_xaxes(title="Token spend, month 1 (USD)", tickprefix="$", tickformat=",.0f")
+    fig.update_yaxes(title="Expected accuracy (%, request-weighted)", ticksuffix="%")
+    return _layout(fig, "Cost vs accuracy", scale=scale)
+
+
+def tornado(bars: list[Bar], *, scale: float = 1.0) -> go.Figure:
+    names = [b.input for b in bars]
+    base = bars[0].base if bars else 0.0
+    fig = go.Figure()
+    fig.add_bar(
+        y=names,
+        x=[b.low - base for b in bars],
+        base=base,
+        orientation="h",
+        name="input −20%",
+        marker_color=BAD,
+        customdata=[b.low for b in bars],
+        hovertemplate="%{y} −20%: $%{customdata:,.0f}<extra></extra>",
+    )
+    fig.add_bar(
+        y=names,
+        x=[b.high - base for b in bars],
+        base=base,
+        orientation="h",
+        name="input +20%",
+        marker_color=GOOD,
+        customdata=[b.high for b in bars],
+        hovertemplate="%{y} +20%: $%{customdata:,.0f}<extra></extra>",
+    )
+    fig.add_vline(x=base, line_color="#24292F", annotation_text=f"as entered: ${base:,.0f}")
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(title="Net benefit over the horizon (USD)", tickprefix="$", tickformat=",.0f")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(
+        fig,
+        "Sensitivity: net benefit with each input ±20%",
+        scale=scale,
+        height=max(320, 45 * len(names) + 120),
+    )
+
+
+def benefit_waterfall(r: Result, *, scale: float = 1.0) -> go.Figure:
+    items = [
+        ("Token spend saved", r.month1_baseline_spend - r.month1_spend),
+        ("Error cost change", r.month1_baseline_error_cost - r.month1_error_cost),
+        ("Staff time value", r.month1_staff_time_value),
+        ("Monthly overhead", -r.scenario.monthly_cost),
+    ]
+    net = sum(v for _, v in items)
+    fig = go.Figure(
+        go.Waterfall(
+            x=[n for n, _ in items] + ["Net benefit"],
+            y=[v for _, v in items] + [net],
+            measure=["relative"] * len(items) + ["total"],
+            increasing={"marker": {"color": GOOD}},
+            decreasing={"marker": {"color": BAD}},
+            totals={"marker": {"color": ROUTED}},
+            connector={"line": {"color": "#D0D7DE"}},
+            hovertemplate="%{x}: $%{y:,.0f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title="USD per month (month 1)", tickprefix="$", tickformat=",.0f")
+    return _layout(fig, "Where the monthly benefit comes from", scale=scale)
+
+
+def accuracy_break_even(c: AccuracyCurve, *, scale: float = 1.0) -> go.Figure:
+    fig = go.Figure()
+    fig.add_scatter(
+        x=100 * c.accuracy,
+        y=c.net_benefit,
+        mode="lines",
+        line={"color": ROUTED, "width": 3},
+        name="Net benefit",
+        hovertemplate="%{x:.1f}% → $%{y:,.0f}<extra></extra>",
+    )
+    fig.add_hline(y=0, line_color="#8A8F98")
+    fig.add_vline(
+        x=100 * c.current,
+        line_dash="dot",
+        line_color=ACCENT,
+        annotation_text=f"assumed: {100 * c.current:.1f}%",
+        annotation_position="top left",
+    )
+    if c.break_even is not None:
+        fig.add_vline(
+            x=100 * c.break_even,
+            line_dash="dash",
+            line_color=BAD,
+            annotation_text=f"break-even: {100 * c.break_even:.1f}%",
+            annotation_position="bottom right",
+        )
+    fig.update_xaxes(title=f"Accuracy of {c.model} (%, request-weighted over its tasks)", ticksuffix="%")
+    fig.update_yaxes(title="Net benefit over the horizon (USD)", tickprefix="$", tickformat=",.0f")
+    return _layout(fig, f"Net benefit against {c.model}'s accuracy", scale=scale)
+
+
+def price_history_chart(model_id: str, *, today: date, scale: float = 1.0) -> go.Figure:
+    """Step chart of a model's input and output price over time (genai-prices history)."""
+    hist = price_history(model_id)
+    starts = [d or date(2023, 1, 1) for d, _ in hist]
+    xs = [*starts, today]
+    fig = go.Figure()
+    for label, field, color in (
+        ("Input", "input", ROUTED),
+        ("Output", "output", ACCENT),
+        ("Cache read", "cache_read", GOOD),
+    ):
+        ys = [getattr(p.base, field) for _, p in hist]
+        fig.add_scatter(
+            x=xs,
+            y=[*ys, ys[-1]],
+            mode="lines",
+            line_shape="hv",
+            name=label,
+            line={"color": color, "width": 3},
+            hovertemplate="%{x|%Y-%m-%d}: $%{y:.3f} per million tokens<extra>" + label + "</extra>",
+        )
+    fig.update_xaxes(title="Date")
+    fig.update_yaxes(title="USD per million tokens", tickprefix="$", rangemode="tozero")
+    return _layout(fig, f"Price history: {model_id}", scale=scale)
+
+
+def compare_scenarios(results: dict[str, Result], *, scale: float = 1.0) -> go.Figure:
+    fig = go.Figure()
+    for i, (name, r) in enumerate(results.items()):
+        fig.add_scatter(
+            x=r.projection.months,
+            y=r.projection.cumulative,
+            name=name,
+            mode="lines",
+            line={"color": PALETTE[i % len(PALETTE)], "width": 3},
+            hovertemplate="Month %{x}: $%{y:,.0f}<extra>" + name + "</extra>",
+        )
+    fig.add_hline(y=0, line_color="#8A8F98")
+    fig.update_xaxes(title="Month")
+    fig.update_yaxes(title="Cumulative net benefit (USD)", tickprefix="$", tickformat=",.0f")
+    return _layout(fig, "Scenarios compared: cumulative net benefit", scale=scale)
