@@ -3,12 +3,28 @@
 import streamlit as st
 
 from roi import __version__
+from roi.ui.state import apply_share_link, presenting
+from roi.ui.widgets import LEFT_PRESENTATION_KEY, sidebar
 
 st.set_page_config(page_title="Routing ROI", page_icon=":material/alt_route:", layout="wide")
+apply_share_link()
+sidebar()
 
+presentation = st.Page("pages/presentation.py", title="Presentation", icon=":material/slideshow:")
 pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/task_mix.py", title="Task mix", icon=":material/table_edit:"),
+    st.Page("pages/models.py", title="Models & prices", icon=":material/price_change:"),
+    st.Page("pages/routing.py", title="Routing what-if", icon=":material/alt_route:"),
+    st.Page("pages/break_even.py", title="Break-even & ROI", icon=":material/trending_up:"),
+    st.Page("pages/scenarios.py", title="Scenarios", icon=":material/folder_open:"),
+    presentation,
 ]
-nav = st.navigation(pages)
+# Presentation mode hides the menu (and with it every editing page) and shows the slides.
+nav = st.navigation(pages, position="hidden" if presenting() else "sidebar")
+if presenting() and nav.url_path != presentation.url_path:
+    st.switch_page(presentation)
+if st.session_state.pop(LEFT_PRESENTATION_KEY, False) and nav.url_path == presentation.url_path:
+    st.switch_page(pages[0])
 st.sidebar.caption(f"Routing ROI {__version__}")
 nav.run()

@@ -2,21 +2,20 @@
 
 import streamlit as st
 
-from roi import present
-from roi.ui.state import current_scenario, evaluated
+from roi import charts, present
+from roi.ui.state import current_scenario, evaluated, show_flash
+from roi.ui.widgets import chart, chart_scale, scenario_banner, tiles
 
+show_flash()
 scenario = current_scenario()
-st.title("Routing ROI")
-st.subheader(scenario.name)
-if scenario.illustrative:
-    st.info(
-        "Illustrative demo data: every number below is an assumption, not a measurement.",
-        icon=":material/info:",
-    )
-
+st.title("Overview")
+scenario_banner(scenario)
 result = evaluated(scenario)
 if result is not None:
-    tiles = present.headline_tiles(result)
-    for col, tile in zip(st.columns(len(tiles)), tiles, strict=True):
-        col.metric(tile.label, tile.value, tile.delta, delta_color=tile.delta_color, help=tile.help)
-    st.write(present.headline_sentence(result))
+    tiles(result)
+    st.markdown(f"#### {present.headline_sentence(result)}")
+    left, right = st.columns(2)
+    with left:
+        chart(charts.monthly_spend(result, scale=chart_scale()), "overview.spend")
+    with right:
+        chart(charts.cumulative_net_benefit(result, scale=chart_scale()), "overview.cumulative")

@@ -30,13 +30,13 @@ def _layout(fig: go.Figure, title: str, *, scale: float = 1.0, height: int = 420
         paper_bgcolor="white",
         plot_bgcolor="white",
         height=int(height * (1 + (scale - 1) * 0.6)),
-        margin={"l": 60, "r": 20, "t": 60 * scale, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        margin={"l": 70, "r": 20, "t": 60 * scale, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0},
         hoverlabel={"font_size": 13 * scale},
         colorway=PALETTE,
     )
-    fig.update_xaxes(showgrid=False, linecolor="#D0D7DE", ticks="outside")
-    fig.update_yaxes(gridcolor="#EAEEF2", zerolinecolor="#8A8F98")
+    fig.update_xaxes(showgrid=False, linecolor="#D0D7DE", ticks="outside", automargin=True)
+    fig.update_yaxes(gridcolor="#EAEEF2", zerolinecolor="#8A8F98", automargin=True)
     return fig
 
 

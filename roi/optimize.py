@@ -1,6 +1,9 @@
 """The cheapest routing that meets each task's accuracy floor, and the cost–accuracy frontier.
 
-Shares mix linearly: a split's cost, latency and accuracy are share-weighted means of the models'.
+"Cheapest" counts what a request really costs the firm, the same terms as the net benefit: its
+tokens, its expected error cost ((1 − accuracy) × cost of one error) and, for interactive tasks,
+the staff time spent waiting (latency × hourly staff cost). So a floor is a minimum, never a target
+to sink to when errors are expensive. Shares mix linearly: a split's cost, latency and accuracy are share-weighted means of the models'.
 With one accuracy floor and one latency ceiling, a cheapest split mixes at most two models along
 the accuracy constraint, so we search every single model and every pair exactly (vectorized).
 """
@@ -25,7 +28,7 @@ class Choice:
     shares: dict[str, float] | None
     floor: float
     ceiling: float | None
-    cost: float  # $ per request
+    cost: float  # $ per request: tokens + expected error cost + staff waiting time
     accuracy: float
     latency: float
 
@@ -45,7 +48,12 @@ def cheapest_routing(s: Scenario, tm: TaskMatrix | None = None) -> list[Choice]:
     ceil = np.array([t.latency_ceiling_s if t.latency_ceiling_s is not None else np.inf for t in s.tasks])
     known = ~np.isnan(tm.accuracy)
     acc = np.where(known, tm.accuracy, -np.inf)
-    c, lat = tm.cost, tm.latency
+    error_cost = np.array([t.error_cost for t in s.tasks], dtype=float).reshape(n, 1)
+    waiting = np.array([s.staff_cost_per_hour / 3600 if t.interactive else 0.0 for t in s.tasks]).reshape(
+        n, 1
+    )
+    c = tm.cost + np.where(known, 1 - tm.accuracy, 0.0) * error_cost + tm.latency * waiting
+    lat = tm.latency
     # pair (i, j) with weight w on i: feasible w satisfies w·a_i + (1−w)·a_j ≥ F and w·l_i + (1−w)·l_j ≤ L.
     ai, aj = acc[:, :, None], acc[:, None, :]
     li, lj = lat[:, :, None], lat[:, None, :]
@@ -83,7 +91,7 @@ def cheapest_routing(s: Scenario, tm: TaskMatrix | None = None) -> list[Choice]:
             shares = {tm.models[i]: w, tm.models[j]: 1.0 - w}
         a = sum(sh * tm.accuracy[k, tm.models.index(mid)] for mid, sh in shares.items())
         la = sum(sh * tm.latency[k, tm.models.index(mid)] for mid, sh in shares.items())
-        cc = sum(sh * tm.cost[k, tm.models.index(mid)] for mid, sh in shares.items())
+        cc = sum(sh * c[k, tm.models.index(mid)] for mid, sh in shares.items())
         out.append(Choice(t.name, shares, float(fl[k]), t.latency_ceiling_s, float(cc), float(a), float(la)))
     return out
 

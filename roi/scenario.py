@@ -115,6 +115,9 @@ class Scenario:
                     seen[m] = None
         return list(seen)
 
+    def with_name(self, name: str) -> Scenario:
+        return replace(self, name=_str(name, "name"))
+
     def with_tasks(self, tasks: list[Task] | tuple[Task, ...]) -> Scenario:
         return replace(self, tasks=tuple(tasks))
 

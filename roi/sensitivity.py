@@ -96,7 +96,7 @@ def tornado(s: Scenario, swing: float = 0.2) -> list[Bar]:
 @dataclass(frozen=True)
 class AccuracyCurve:
     model: str
-    accuracy: np.ndarray  # request-weighted accuracy of the model on the tasks it serves
+    accuracy: np.ndarray  # accuracy of the model, weighted by the requests it answers
     net_benefit: np.ndarray  # horizon net benefit at that accuracy
     current: float
     break_even: float | None  # accuracy at which the horizon net benefit is zero, if in range
@@ -104,11 +104,14 @@ class AccuracyCurve:
 
 def accuracy_curve(s: Scenario, model: str, points: int = 41) -> AccuracyCurve | None:
     """Net benefit as the model's accuracy shifts up or down on every task (same shift for all)."""
-    rows = [t for t in s.tasks if model in t.accuracy]
+    rows = [i for i, t in enumerate(s.tasks) if model in t.accuracy]
     if not rows:
         return None
-    w = np.array([t.requests_per_month for t in rows])
-    a = np.array([t.accuracy[model] for t in rows])
+    r = evaluate(s)
+    served = r.matrix.volume * r.routed.calls[:, r.matrix.models.index(model)]
+    # weight by the requests the model actually answers; by volume if it answers none yet
+    w = served[rows] if served[rows].sum() > 0 else r.matrix.volume[rows]
+    a = np.array([s.tasks[i].accuracy[model] for i in rows])
     current = float((w * a).sum() / w.sum()) if w.sum() else float(a.mean())
     shifts = np.linspace(-current, 1 - current, points)
     xs, ys = [], []

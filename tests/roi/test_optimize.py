@@ -65,8 +65,34 @@ def test_optimize_demo_meets_every_floor_and_is_no_dearer_than_any_single_model_
         assert row["accuracy"] >= t.accuracy_floor - 1e-6
     tm = task_matrix(s)
     for k, t in enumerate(s.tasks):
-        feasible = [tm.cost[k, j] for j in range(len(tm.models)) if tm.accuracy[k, j] >= t.accuracy_floor]
-        assert o.result.routed.cost[k] <= min(feasible) + 1e-12
+        # per request: tokens + expected error cost + staff waiting time
+        def total(cost, acc, lat, t=t):
+            return (
+                cost + (1 - acc) * t.error_cost + (lat * s.staff_cost_per_hour / 3600 if t.interactive else 0)
+            )
+
+        feasible = [
+            total(tm.cost[k, j], tm.accuracy[k, j], tm.latency[k, j])
+            for j in range(len(tm.models))
+            if tm.accuracy[k, j] >= t.accuracy_floor
+        ]
+        assert (
+            total(o.result.routed.cost[k], o.result.routed.accuracy[k], o.result.routed.latency[k])
+            <= min(feasible) + 1e-9
+        )
+    # on the demo, optimizing never makes the month-1 net benefit worse than the routing as typed
+    assert o.result.projection.net_benefit[0] >= evaluate(s).projection.net_benefit[0]
+
+
+def test_error_cost_makes_the_optimizer_buy_accuracy():
+    # with a $100 error: small $1 + 20% × 100 = $21, mid $4 + 10 = $14, large $10 + 5 = $15
+    d = scen(0.5)
+    from dataclasses import replace
+
+    s = d.with_tasks([replace(d.tasks[0], error_cost=100.0)])
+    (c,) = cheapest_routing(s)
+    assert c.shares == {"mid": 1.0}
+    assert c.cost == pytest.approx(14.0)
 
 
 def test_frontier_is_monotone_and_spans_cheapest_to_best():

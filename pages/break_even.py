@@ -1,0 +1,47 @@
+"""Break-even & ROI: when the set-up cost is paid back, and how sure that is."""
+
+import streamlit as st
+
+from roi import charts, present, routing
+from roi.sensitivity import accuracy_curve
+from roi.ui.money_inputs import money_inputs
+from roi.ui.state import current_scenario, evaluated, show_flash
+from roi.ui.widgets import chart, chart_scale, scenario_banner
+
+show_flash()
+st.title("Break-even & ROI")
+money_inputs()
+s = current_scenario()
+scenario_banner(s)
+result = evaluated(s)
+if result is None:
+    st.stop()
+
+p = result.projection
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Payback", f"month {p.payback_month}" if p.payback_month else "not within horizon")
+c2.metric(f"Net benefit over {s.horizon_months} months", present.money(float(p.cumulative[-1])))
+c3.metric("ROI", present.percent(p.roi_pct, 0), help="100 × (gains − costs) / costs over the horizon.")
+c4.metric("Net benefit, month 1", present.money(float(p.net_benefit[0])))
+st.caption(
+    "Net benefit each month = token spend saved + error cost saved + staff time value − monthly overhead; "
+    "the cumulative line starts at minus the one-time cost, and the payback month is the first month it reaches zero."
+)
+scale = chart_scale()
+a, b = st.columns(2)
+with a:
+    chart(charts.cumulative_net_benefit(result, scale=scale), "breakeven.cumulative")
+with b:
+    chart(charts.benefit_waterfall(result, scale=scale), "breakeven.waterfall")
+
+small = routing.small_model(s)
+curve = accuracy_curve(s, small) if small else None
+if curve is not None:
+    chart(charts.accuracy_break_even(curve, scale=scale), "breakeven.accuracy")
+    if curve.break_even is not None:
+        st.write(
+            f"Routing pays for itself over the horizon as long as {small} is right at least "
+            f"**{present.share(curve.break_even)}** of the time on its tasks (assumed: {present.share(curve.current)})."
+        )
+    else:
+        st.write(f"Within 0–100% accuracy of {small}, the net benefit over the horizon does not change sign.")

@@ -1,0 +1,145 @@
+"""Models & prices: the catalog, the models in play, discounts, custom models and latency."""
+
+from datetime import date
+
+import streamlit as st
+
+from roi import charts
+from roi.catalog import providers
+from roi.modelset import (
+    add_custom_model,
+    catalog_frame,
+    models_table,
+    set_models_in_play,
+    set_override,
+    set_price_date,
+)
+from roi.scenario import ScenarioError
+from roi.ui.state import current_scenario, flash, replace_scenario, show_flash
+from roi.ui.widgets import chart, chart_scale, scenario_banner
+
+show_flash()
+st.title("Models & prices")
+s = current_scenario()
+scenario_banner(s)
+
+
+def _apply(fn, *args, **kwargs) -> None:
+    """Run an edit; a bad value becomes a message and the scenario stays as it was."""
+    try:
+        replace_scenario(fn(current_scenario(), *args, **kwargs))
+    except ScenarioError as exc:
+        flash("error", f"Not changed: {exc}")
+
+
+as_of = st.date_input(
+    "Prices as of",
+    value=s.as_of,
+    max_value=date.today(),
+    key="w:price_date",
+    help="genai-prices keeps historic prices: pick a date to price the scenario as it was then.",
+)
+if as_of != s.as_of:
+    replace_scenario(set_price_date(s, as_of))
+    st.rerun()
+
+st.subheader("Models in play")
+try:
+    table = models_table(s)
+except ScenarioError as exc:
+    st.error(str(exc))
+    st.stop()
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        c: st.column_config.NumberColumn(c, format="$%.3f")
+        for c in ("input", "cache write 5m", "cache write 1h", "cache read", "output")
+    },
+)
+st.caption(
+    "Prices in USD per million tokens after any discount. Latency: time to first token and output speed."
+)
+
+all_ids = catalog_frame(as_of=s.as_of)["model"].tolist()
+chosen = st.multiselect(
+    "Choose the models in play",
+    sorted(set(all_ids) | set(s.models_in_play())),
+    default=s.models_in_play(),
+    key="w:in_play",
+)
+if st.button("Update models in play"):
+    _apply(set_models_in_play, chosen)
+    st.rerun()
+
+with st.form("override"):
+    st.markdown("**Negotiated discount and latency for a model**")
+    c1, c2, c3, c4 = st.columns(4)
+    model = c1.selectbox("Model", s.models_in_play())
+    row = table.set_index("model").loc[model] if model in set(table["model"]) else None
+    discount = c2.number_input(
+        "Discount (%)", 0.0, 99.0, float(row["discount %"]) if row is not None else 0.0
+    )
+    ttft = c3.number_input(
+        "Time to first token (s)", 0.0, 120.0, float(row["ttft s"]) if row is not None else 1.0
+    )
+    speed = c4.number_input(
+        "Output tokens per second", 1.0, 5000.0, float(row["output tokens/s"]) if row is not None else 50.0
+    )
+    if st.form_submit_button("Apply"):
+        custom = s.models.get(model) is not None and s.models[model].custom
+        _apply(
+            set_override,
+            model,
+            discount=None if custom else discount / 100,
+            ttft_s=ttft,
+            output_tokens_per_s=speed,
+        )
+        st.rerun()
+
+with st.expander("Add a custom model (self-hosted or unlisted)"):
+    with st.form("custom"):
+        name = st.text_input("Model id")
+        c1, c2, c3, c4 = st.columns(4)
+        p_in = c1.number_input("Input $/M tokens", 0.0, 1000.0, 0.5)
+        p_out = c2.number_input("Output $/M tokens", 0.0, 1000.0, 1.5)
+        p_cw = c3.number_input("Cache write $/M", 0.0, 1000.0, 0.0)
+        p_cr = c4.number_input("Cache read $/M", 0.0, 1000.0, 0.0)
+        c5, c6 = st.columns(2)
+        ttft = c5.number_input("Time to first token (s)", 0.0, 120.0, 0.5)
+        speed = c6.number_input("Output tokens per second", 1.0, 5000.0, 60.0)
+        if st.form_submit_button("Add custom model"):
+            _apply(
+                add_custom_model,
+                name,
+                input=p_in,
+                output=p_out,
+                cache_write=p_cw,
+                cache_read=p_cr,
+                ttft_s=ttft,
+                output_tokens_per_s=speed,
+            )
+            st.rerun()
+
+st.subheader("Catalog")
+c1, c2 = st.columns([1, 2])
+provider = c1.selectbox(
+    "Provider", ["(all)", *providers()], index=1 + providers().index("anthropic"), key="w:provider"
+)
+search = c2.text_input("Search", key="w:search", placeholder="haiku, sonnet, gpt-4o…")
+st.dataframe(
+    catalog_frame(as_of=s.as_of, provider=None if provider == "(all)" else provider, search=search),
+    hide_index=True,
+    width="stretch",
+    height=320,
+)
+
+history_model = st.selectbox("Price history of", s.models_in_play(), key="w:history")
+custom = s.models.get(history_model) is not None and s.models[history_model].custom
+if custom:
+    st.caption("A custom model has no price history: its prices are typed in.")
+else:
+    chart(
+        charts.price_history_chart(history_model, today=date.today(), scale=chart_scale()), "models.history"
+    )

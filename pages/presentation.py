@@ -1,0 +1,34 @@
+"""Presentation mode: no editing controls, big figures, one key chart at a time."""
+
+import streamlit as st
+
+from roi.slides import slides
+from roi.ui.state import current_scenario, evaluated, show_flash
+from roi.ui.widgets import chart, tiles
+
+STEP_KEY = "roi.slide"
+show_flash()
+s = current_scenario()
+result = evaluated(s)
+if result is None:
+    st.stop()
+deck = slides(result)
+step = min(st.session_state.get(STEP_KEY, 0), len(deck) - 1)
+
+
+def _go(delta: int) -> None:
+    st.session_state[STEP_KEY] = max(0, min(len(deck) - 1, step + delta))
+
+
+slide = deck[step]
+st.title(slide.title)
+st.markdown(f"## {slide.takeaway}")
+if slide.figure is None:
+    tiles(result)
+    st.caption(f"{s.name}" + (" · illustrative demo data" if s.illustrative else ""))
+else:
+    chart(slide.figure(1.6), f"present.{step}")
+prev, mid, nxt = st.columns([1, 4, 1])
+prev.button("◀ Previous", on_click=_go, args=(-1,), disabled=step == 0, width="stretch")
+mid.progress((step + 1) / len(deck), text=f"{step + 1} / {len(deck)}")
+nxt.button("Next ▶", on_click=_go, args=(1,), disabled=step == len(deck) - 1, width="stretch")

@@ -1,0 +1,44 @@
+"""Routing what-if: move work between models and see spend, latency and accuracy change."""
+
+import streamlit as st
+
+from roi import charts, routing
+from roi.sensitivity import tornado
+from roi.ui.routing_controls import optimize_button, routine_slider, routing_label, task_controls
+from roi.ui.state import current_scenario, evaluated, show_flash
+from roi.ui.widgets import chart, chart_scale, scenario_banner, tiles
+
+show_flash()
+st.title("Routing what-if")
+s = current_scenario()
+scenario_banner(s)
+result = evaluated(s)
+if result is None or not s.tasks:
+    st.info("Add tasks on the Task mix page to explore routing.")
+    st.stop()
+
+tiles(result)
+models = result.matrix.models
+small = routing.small_model(s) or s.baseline_model
+left, right = st.columns([3, 1])
+with left:
+    routine_slider(s, small)
+with right:
+    optimize_button()
+
+with st.expander("Routing per task", expanded=False):
+    for t in s.tasks:
+        st.markdown(f"**{t.name}** · {t.complexity} · now: {routing_label(t.routing)}")
+        task_controls(t, models, small, s.baseline_model)
+
+scale = chart_scale()
+a, b = st.columns(2)
+with a:
+    chart(charts.spend_by_model(result, scale=scale), "routing.by_model")
+with b:
+    chart(charts.latency_by_task(result, scale=scale), "routing.latency")
+c, d = st.columns(2)
+with c:
+    chart(charts.cost_vs_accuracy(result, scale=scale), "routing.frontier")
+with d:
+    chart(charts.tornado(tornado(s), scale=scale), "routing.tornado")

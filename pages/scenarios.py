@@ -1,0 +1,116 @@
+"""Scenarios: save and load named scenarios, compare them, download/upload JSON, share a link."""
+
+import streamlit as st
+
+from roi import charts, share
+from roi.compare import compare_frame
+from roi.engine import evaluate
+from roi.scenario import ScenarioError, load_scenario
+from roi.store import StoreError
+from roi.ui.state import current_scenario, flash, loaded_from, replace_scenario, show_flash, store
+from roi.ui.widgets import chart, chart_scale, scenario_banner
+
+show_flash()
+st.title("Scenarios")
+s = current_scenario()
+scenario_banner(s)
+db = store()
+
+st.subheader("Save")
+with st.form("save"):
+    name = st.text_input("Name", value=s.name)
+    note = st.text_input("What changed (optional)")
+    if st.form_submit_button("Save scenario", type="primary"):
+        base = loaded_from()
+        expected = base[1] if base and base[0] == name.strip() else None
+        try:
+            named = s.with_name(name)
+            rev = db.save_scenario(named, expected_revision=expected, note=note)
+        except (StoreError, ScenarioError) as exc:
+            st.error(f"Not saved: {exc}")
+        else:
+            replace_scenario(named, loaded=(named.name, rev))
+            flash("success", f'Saved "{named.name}" as revision {rev}.')
+            st.rerun()
+
+saved = db.list_scenarios()
+st.subheader("Saved scenarios")
+if not saved:
+    st.caption("Nothing saved yet.")
+else:
+    st.dataframe(
+        [
+            {"name": i.name, "revision": i.revision, "updated": f"{i.updated_at:%Y-%m-%d %H:%M}"}
+            for i in saved
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+    c1, c2, c3 = st.columns([3, 1, 1])
+    pick = c1.selectbox("Scenario", [i.name for i in saved], key="w:pick")
+    revs = [r[0] for r in db.history(pick)]
+    rev = c2.selectbox("Revision", list(reversed(revs)), key="w:pick_rev")
+    if c3.button("Load", icon=":material/upload_file:"):
+        try:
+            stored = db.load_scenario(pick, rev)
+            evaluate(stored.scenario)
+        except (StoreError, ScenarioError) as exc:
+            st.error(f"Not loaded: {exc}")
+        else:
+            latest = max(revs)
+            replace_scenario(stored.scenario, loaded=(pick, latest))
+            flash("success", f'Loaded "{pick}" revision {rev}.')
+            st.rerun()
+    if st.button("Delete this scenario", icon=":material/delete:"):
+        db.delete_scenario(pick)
+        flash("success", f'Deleted "{pick}".')
+        st.rerun()
+
+    st.subheader("Compare")
+    names = st.multiselect(
+        "Pick 2–4 saved scenarios (the current one is always included)",
+        [i.name for i in saved],
+        max_selections=3,
+        key="w:compare",
+    )
+    if names:
+        results = {f"{s.name} (current)": evaluate(s)}
+        for n in names:
+            try:
+                results[n] = evaluate(db.load_scenario(n).scenario)
+            except ScenarioError as exc:
+                st.warning(f"{n}: {exc}")
+        st.dataframe(compare_frame(results), hide_index=True, width="stretch")
+        chart(charts.compare_scenarios(results, scale=chart_scale()), "scenarios.compare")
+
+st.subheader("File and link")
+c1, c2 = st.columns(2)
+c1.download_button(
+    "Download scenario JSON",
+    s.to_json(),
+    file_name=f"{s.name}.json",
+    mime="application/json",
+    icon=":material/download:",
+    on_click="ignore",
+)
+uploaded = c2.file_uploader("Upload a scenario JSON", type=["json"], key="w:upload")
+if uploaded is not None and st.session_state.get("roi.uploaded") != uploaded.file_id:
+    st.session_state["roi.uploaded"] = uploaded.file_id
+    try:
+        new = load_scenario(uploaded.getvalue())
+        evaluate(new)
+    except ScenarioError as exc:
+        st.error(f"{uploaded.name} was not loaded: {exc}. The current scenario is unchanged.")
+    else:
+        replace_scenario(new)
+        flash("success", f'Loaded "{new.name}" from {uploaded.name}.')
+        st.rerun()
+
+link = f"?{share.PARAM}={share.encode(s)}"
+base_url = (st.context.url or "").split("?")[0]
+st.text_input(
+    "Share link (opens this scenario for anyone who can reach the app)", base_url + link, key="w:share_link"
+)
+st.caption(
+    "The link holds the scenario itself, validated when opened; no API key or saved data travels in it."
+)

@@ -1,0 +1,143 @@
+"""The workload as tables people edit: one row per task, and an accuracy table task × model.
+
+Edited tables come back as untrusted input (text in number columns, blanks, duplicates); they are
+validated whole and either produce a new Scenario or a ScenarioError naming row and column.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from roi.scenario import COMPLEXITIES, Routing, Scenario, ScenarioError, Task
+
+TASK_COLUMNS = {
+    # column: (label shown, kind)
+    "name": ("Task", "text"),
+    "complexity": ("Complexity", "choice"),
+    "requests_per_month": ("Requests / month", "number"),
+    "input_tokens": ("Input tokens", "number"),
+    "cache_write_tokens": ("Cache-write tokens", "number"),
+    "cache_read_tokens": ("Cache-read tokens", "number"),
+    "output_tokens": ("Output tokens", "number"),
+    "interactive": ("Interactive", "bool"),
+    "error_cost": ("Cost of one error (USD)", "number"),
+    "accuracy_floor": ("Accuracy floor (%)", "percent"),
+}
+
+
+def tasks_frame(s: Scenario) -> pd.DataFrame:
+    rows = []
+    for t in s.tasks:
+        row: dict[str, Any] = {c: getattr(t, c) for c in TASK_COLUMNS}
+        row["accuracy_floor"] = None if t.accuracy_floor is None else round(100 * t.accuracy_floor, 4)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(TASK_COLUMNS))
+
+
+def accuracy_frame(s: Scenario, models: list[str]) -> pd.DataFrame:
+    """Accuracy in % per task (rows) and model (columns); blank where unknown."""
+    data = {
+        m: [None if m not in t.accuracy else round(100 * t.accuracy[m], 4) for t in s.tasks] for m in models
+    }
+    return pd.DataFrame(data, index=[t.name for t in s.tasks])
+
+
+def _blank(v: Any) -> bool:
+    return (
+        v is None
+        or (isinstance(v, float) and math.isnan(v))
+        or (isinstance(v, str) and not v.strip())
+        or v is pd.NA
+    )
+
+
+def _number(v: Any, row: int, col: str, *, lo: float = 0.0, hi: float | None = None) -> float:
+    label = TASK_COLUMNS.get(col, (col,))[0]
+    try:
+        x = float(str(v).replace(",", "").replace("$", "").strip()) if isinstance(v, str) else float(v)
+    except (TypeError, ValueError):
+        raise ScenarioError(f"row {row + 1}, column “{label}”: expected a number, got “{v}”") from None
+    if not math.isfinite(x) or x < lo or (hi is not None and x > hi):
+        rng = f"{lo:g}..{hi:g}" if hi is not None else f"≥ {lo:g}"
+        raise ScenarioError(f"row {row + 1}, column “{label}”: expected a number {rng}, got {x:g}")
+    return x
+
+
+def apply_frames(s: Scenario, tasks: pd.DataFrame, accuracy: pd.DataFrame | None = None) -> Scenario:
+    """A new scenario from edited tables; existing tasks keep their routing and other fields."""
+    old = {t.name: t for t in s.tasks}
+    new_tasks: list[Task] = []
+    seen: set[str] = set()
+    records = tasks.to_dict("records")
+    for i, r in enumerate(records):
+        if all(_blank(r.get(c)) for c in TASK_COLUMNS if c != "interactive"):
+            continue  # an empty row the editor added
+        name = "" if _blank(r.get("name")) else str(r["name"]).strip()
+        if not name:
+            raise ScenarioError(f"row {i + 1}, column “Task”: every task needs a name")
+        if name in seen:
+            raise ScenarioError(
+                f"row {i + 1}, column “Task”: “{name}” is used by another row; names must be unique"
+            )
+        seen.add(name)
+        complexity = "routine" if _blank(r.get("complexity")) else str(r["complexity"])
+        if complexity not in COMPLEXITIES:
+            raise ScenarioError(
+                f"row {i + 1}, column “Complexity”: expected one of {', '.join(COMPLEXITIES)}"
+            )
+        nums = {
+            c: (0.0 if _blank(r.get(c)) else _number(r[c], i, c))
+            for c in (
+                "requests_per_month",
+                "input_tokens",
+                "cache_write_tokens",
+                "cache_read_tokens",
+                "output_tokens",
+                "error_cost",
+            )
+        }
+        floor = (
+            None
+            if _blank(r.get("accuracy_floor"))
+            else round(_number(r["accuracy_floor"], i, "accuracy_floor", hi=100) / 100, 12)
+        )
+        interactive = bool(r.get("interactive")) if not _blank(r.get("interactive")) else False
+        base = old.get(name) or Task(
+            name=name, requests_per_month=0, routing=Routing(shares={s.baseline_model: 1.0})
+        )
+        new_tasks.append(
+            replace(base, complexity=complexity, interactive=interactive, accuracy_floor=floor, **nums)
+        )
+    if accuracy is not None:
+        new_tasks = [_apply_accuracy(t, accuracy) for t in new_tasks]
+    return s.with_tasks(new_tasks)
+
+
+def _apply_accuracy(t: Task, accuracy: pd.DataFrame) -> Task:
+    if t.name not in accuracy.index:
+        return t
+    acc = {k: v for k, v in t.accuracy.items() if ">" in k}  # measured cascade accuracies stay
+    for m in accuracy.columns:
+        v = accuracy.at[t.name, m]
+        if not _blank(v):
+            try:
+                x = float(v)
+            except (TypeError, ValueError):
+                raise ScenarioError(
+                    f"accuracy table, task “{t.name}”, column “{m}”: expected a percentage, got “{v}”"
+                ) from None
+            if not 0 <= x <= 100:
+                raise ScenarioError(
+                    f"accuracy table, task “{t.name}”, column “{m}”: expected 0..100 %, got {x:g}"
+                )
+            acc[str(m)] = round(x / 100, 12)  # 96.8 % back to 0.968 exactly
+    return replace(t, accuracy=acc)
+
+
+def blank_scenario(baseline_model: str = "claude-opus-4-5") -> Scenario:
+    """A fresh start: no tasks, the largest current Anthropic model as today's model."""
+    return Scenario(name="New scenario", baseline_model=baseline_model, horizon_months=24)

@@ -1,0 +1,146 @@
+"""Page interactions through AppTest; every figure is compared with what `roi` computes."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from roi import routing, share
+from roi.engine import evaluate
+from roi.optimize import optimize
+from roi.present import money
+from roi.scenario import demo_scenario
+from roi.store import Store
+from roi.ui.state import LOADED_KEY, SCENARIO_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+HAIKU = "claude-haiku-4-5"
+
+
+def page(name: str) -> AppTest:
+    return AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=30)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_routine_slider_changes_the_engine_figures():
+    at = page("routing").run()
+    assert at.slider(key="w:routine").value == 100
+    at.slider(key="w:routine").set_value(40).run()
+    assert not at.exception
+    expected = evaluate(routing.set_routine_share(demo_scenario(), HAIKU, 0.4))
+    assert metrics(at)["Monthly spend, routed"] == money(expected.month1_spend)
+    assert at.session_state[SCENARIO_KEY] == expected.scenario
+
+
+def test_task_split_sliders_always_sum_to_100():
+    at = page("routing").run()
+    models = evaluate(demo_scenario()).matrix.models
+    task = "Contract review"  # 80% Sonnet / 20% Opus in the demo
+    at.slider(key=f"w:split:{task}:{HAIKU}").set_value(50).run()
+    values = {m: at.slider(key=f"w:split:{task}:{m}").value for m in models}
+    assert sum(values.values()) == 100
+    assert values[HAIKU] == 50
+    shares = next(t for t in at.session_state[SCENARIO_KEY].tasks if t.name == task).routing.shares
+    assert shares == pytest.approx({HAIKU: 0.5, "claude-sonnet-4-5": 0.4, "claude-opus-4-1": 0.1})
+
+
+def test_cascade_mode_and_escalation():
+    at = page("routing").run()
+    task = "Basic summaries"
+    at.radio(key=f"w:mode:{task}").set_value("Cascade").run()
+    at.slider(key=f"w:casc:{task}:e").set_value(35).run()
+    assert not at.exception
+    r = next(t for t in at.session_state[SCENARIO_KEY].tasks if t.name == task).routing
+    assert r.cascade == (HAIKU, "claude-opus-4-1") and r.escalation_rate == pytest.approx(0.35)
+
+
+def test_optimize_applies_the_optimizer_result():
+    at = page("routing").run()
+    at.button[0].click().run()
+    assert not at.exception
+    expected = optimize(demo_scenario())
+    assert metrics(at)["Monthly spend, routed"] == money(expected.result.month1_spend)
+    assert "cheapest split" in at.success[0].value
+    assert at.slider(key="w:routine").value == 100
+
+
+def test_break_even_inputs_move_payback():
+    at = page("break_even").run()
+    at.number_input(key="w:money:one_time_cost").set_value(150_000.0).run()
+    expected = evaluate(dataclasses.replace(demo_scenario(), one_time_cost=150_000.0))
+    assert metrics(at)["Payback"] == f"month {expected.projection.payback_month}"
+    at.number_input(key="w:money:volume_growth_per_month").set_value(5.0).run()
+    assert at.session_state[SCENARIO_KEY].volume_growth_per_month == pytest.approx(0.05)
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_task_mix_presets_and_apply():
+    at = page("task_mix").run()
+    at.button[1].click().run()  # blank
+    assert at.session_state[SCENARIO_KEY].tasks == ()
+    at.button[0].click().run()  # demo again
+    assert at.session_state[SCENARIO_KEY] == demo_scenario()
+    at.button[2].click().run()  # apply the unedited tables: nothing changes
+    assert not at.error and at.session_state[SCENARIO_KEY] == demo_scenario()
+
+
+def test_models_page_discount_and_bad_removal():
+    at = page("models").run()
+    form_inputs = at.number_input
+    form_inputs[0].set_value(20.0)  # discount % on the first model in play (the baseline)
+    at.button[1].click().run()  # the form's Apply (after "Update models in play")
+    s = at.session_state[SCENARIO_KEY]
+    assert s.models[s.baseline_model].discount == pytest.approx(0.2)
+    at.multiselect(key="w:in_play").set_value([HAIKU]).run()
+    at.button[0].click().run()
+    assert any("still used" in e.value for e in at.error)
+    assert at.session_state[SCENARIO_KEY].models_in_play() == s.models_in_play()
+
+
+def test_scenarios_save_conflict_load_and_upload(tmp_path):
+    at = page("scenarios").run()
+    at.button[0].click().run()  # Save scenario (form submit)
+    assert not at.exception
+    name = demo_scenario().name
+    assert at.session_state[LOADED_KEY] == (name, 1)
+    # someone else saves revision 2 meanwhile
+    other = Store()
+    other.save_scenario(demo_scenario(), expected_revision=1)
+    other.dispose()
+    at.button[0].click().run()
+    assert any("changed by someone else" in e.value for e in at.error)
+    # a tampered upload is refused and the scenario stays
+    before = at.session_state[SCENARIO_KEY]
+    assert share.decode(at.text_input(key="w:share_link").value.split("?s=")[1]) == before
+
+
+def test_share_link_opens_scenario_and_bad_link_keeps_current():
+    shared = demo_scenario().with_name("From a link")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.query_params[share.PARAM] = share.encode(shared)
+    at.run()
+    assert not at.exception
+    assert at.session_state[SCENARIO_KEY].name == "From a link"
+    bad = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    bad.query_params[share.PARAM] = "tampered" + share.encode(shared)[8:]
+    bad.run()
+    assert not bad.exception
+    assert any("share link" in e.value for e in bad.error)
+    assert bad.session_state[SCENARIO_KEY] == demo_scenario()
+
+
+def test_presentation_mode_hides_editing_and_steps():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    at.toggle(key="presentation_toggle").set_value(True).run()
+    assert not at.exception
+    assert at.title[0].value == "The answer"
+    assert not at.slider and not at.number_input
+    at.button[1].click().run()
+    assert at.title[0].value == "Monthly token spend"
+    assert at.get("plotly_chart")
