@@ -228,6 +228,23 @@ class Result:
     def baseline_mean_latency_s(self) -> float | None:
         return self._weighted(self.baseline.latency)
 
+    def _p95(self, latency: np.ndarray) -> float | None:
+        """Request-weighted 95th percentile over tasks' mean latencies ("p95-ish": within-task spread unknown)."""
+        v = self.matrix.volume
+        if v.sum() == 0:
+            return None
+        order = np.argsort(latency)
+        cum = np.cumsum(v[order]) / v.sum()
+        return float(latency[order][np.searchsorted(cum, 0.95)])
+
+    @property
+    def p95_latency_s(self) -> float | None:
+        return self._p95(self.routed.latency)
+
+    @property
+    def baseline_p95_latency_s(self) -> float | None:
+        return self._p95(self.baseline.latency)
+
     @property
     def accuracy(self) -> float | None:
         return self._weighted(self.routed.accuracy)

@@ -62,6 +62,15 @@ def headline_tiles(r: Result) -> list[Tile]:
             "Request-weighted mean time to a full answer.",
         ),
         Tile(
+            "p95-ish latency",
+            seconds(r.p95_latency_s),
+            None
+            if r.p95_latency_s is None or r.baseline_p95_latency_s is None
+            else f"{r.p95_latency_s - r.baseline_p95_latency_s:+.1f} s vs today",
+            "inverse",
+            "95% of requests are answered within this, counting each task at its mean latency.",
+        ),
+        Tile(
             "Expected accuracy",
             share(acc),
             None if acc is None or bacc is None else f"{100 * (acc - bacc):+.1f} pts vs today",

@@ -210,3 +210,13 @@ def test_roundtrip_preserves_results():
     s = parse_scenario(doc())
     again = parse_scenario(__import__("json").loads(s.to_json()))
     assert evaluate(again).to_dict() == evaluate(s).to_dict()
+
+
+def test_p95_ish_latency_is_request_weighted():
+    d = doc()
+    d["tasks"].append(dict(d["tasks"][0], name="slow", requests_per_month=50, routing={"large": 1.0}))
+    r = evaluate(parse_scenario(d))
+    # 1000 requests at 1.5 s, 50 at 6 s: the 95th percentile request (of 1050) is still a 1.5 s one
+    assert r.p95_latency_s == pytest.approx(1.5)
+    d["tasks"][1]["requests_per_month"] = 100  # 100 of 1100 = 9% slow → p95 is 6 s
+    assert evaluate(parse_scenario(d)).p95_latency_s == pytest.approx(6.0)
