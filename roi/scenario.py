@@ -81,6 +81,7 @@ class Task:
     latency_ceiling_s: float | None = None
     batch: bool = False
     complexity: str = "routine"  # routine / medium / hard: what the global "routine work" slider moves
+    baseline_routing: dict[str, float] = field(default_factory=dict)  # today's actual mix (from usage logs)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,8 @@ class Scenario:
             seen[m] = None
         for t in self.tasks:
             for m in t.routing.models():
+                seen[m] = None
+            for m in t.baseline_routing:
                 seen[m] = None
             for m in t.accuracy:
                 if ">" not in m:
@@ -173,6 +176,8 @@ def _task_to_dict(t: Task) -> dict[str, Any]:
     if t.batch:
         d["batch"] = True
     d["complexity"] = t.complexity
+    if t.baseline_routing:
+        d["baseline_routing"] = dict(t.baseline_routing)
     return d
 
 
@@ -275,6 +280,14 @@ def _parse_task(i: int, d: Any) -> Task:
         raise ScenarioError(
             f'task "{name}": complexity: expected one of {", ".join(COMPLEXITIES)}, got {json.dumps(complexity)}'
         )
+    baseline_routing: dict[str, float] = {}
+    if d.get("baseline_routing"):
+        br = _parse_routing(d["baseline_routing"], name)
+        if br.cascade:
+            raise ScenarioError(
+                f'task "{name}": baseline_routing: expected shares per model (today\'s actual mix)'
+            )
+        baseline_routing = br.shares
     return Task(
         name=name,
         requests_per_month=_num(d["requests_per_month"], "requests_per_month", name),
@@ -288,6 +301,7 @@ def _parse_task(i: int, d: Any) -> Task:
         latency_ceiling_s=_opt_num(d, "latency_ceiling_s", name, None),
         batch=batch,
         complexity=complexity,
+        baseline_routing=baseline_routing,
     )
 
 

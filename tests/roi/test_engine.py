@@ -220,3 +220,19 @@ def test_p95_ish_latency_is_request_weighted():
     assert r.p95_latency_s == pytest.approx(1.5)
     d["tasks"][1]["requests_per_month"] = 100  # 100 of 1100 = 9% slow → p95 is 6 s
     assert evaluate(parse_scenario(d)).p95_latency_s == pytest.approx(6.0)
+
+
+def test_baseline_can_be_the_actual_model_mix():
+    d = doc()
+    d["tasks"][0]["baseline_routing"] = {"small": 0.5, "large": 0.5}
+    r = evaluate(parse_scenario(d))
+    # today: half small ($0.0015) half large ($0.015) → $0.00825 × 1000 = $8.25; latency (1.5 + 6)/2
+    assert r.month1_baseline_spend == pytest.approx(8.25)
+    assert r.baseline_mean_latency_s == pytest.approx(3.75)
+    assert r.baseline_accuracy == pytest.approx(0.925)
+    assert parse_scenario(__import__("json").loads(parse_scenario(d).to_json())).tasks[
+        0
+    ].baseline_routing == {
+        "small": 0.5,
+        "large": 0.5,
+    }
