@@ -183,17 +183,16 @@ def plan_routing(s: Scenario, tm: TaskMatrix) -> Plan:
 
 
 def plan_baseline(s: Scenario, tm: TaskMatrix) -> Plan:
-    """Today: every task on the baseline model."""
-    j = tm.models.index(s.baseline_model)
+    """Today: every task on the baseline model, or the task's actual model mix from usage logs."""
     calls = np.zeros_like(tm.cost)
-    calls[:, j] = 1.0
-    accuracy = np.array(
-        [
-            _need_accuracy(t, tm, i, s.baseline_model, "is the baseline (today's model)")
-            for i, t in enumerate(s.tasks)
-        ]
-    )
-    return Plan(calls, tm.cost[:, j].copy(), tm.latency[:, j].copy(), accuracy)
+    accuracy = np.zeros(len(s.tasks))
+    for i, t in enumerate(s.tasks):
+        mix = t.baseline_routing or {s.baseline_model: 1.0}
+        for mid, share in mix.items():
+            calls[i, tm.models.index(mid)] = share
+            why = "is the baseline (today's model)" if not t.baseline_routing else f"answers {share:.0%} today"
+            accuracy[i] += share * _need_accuracy(t, tm, i, mid, why)
+    return Plan(calls, (calls * tm.cost).sum(axis=1), (calls * tm.latency).sum(axis=1), accuracy)
 
 
 @dataclass(frozen=True)
