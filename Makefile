@@ -26,6 +26,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/bench_ui.py
+	$(BIN)/python bench/bench_usage.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

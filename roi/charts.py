@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from roi.catalog import price_history
@@ -301,3 +302,76 @@ def compare_scenarios(results: dict[str, Result], *, scale: float = 1.0) -> go.F
     fig.update_xaxes(title="Month")
     fig.update_yaxes(title="Cumulative net benefit (USD)", tickprefix="$", tickformat=",.0f")
     return _layout(fig, "Scenarios compared: cumulative net benefit", scale=scale)
+
+
+def usage_spend_by_month(monthly: pd.DataFrame, *, scale: float = 1.0) -> go.Figure:
+    """Priced spend per month, stacked by model (imported usage)."""
+    fig = go.Figure()
+    models = sorted(monthly["model"].unique())
+    colors = model_colors(models)
+    for m in models:
+        d = monthly[monthly["model"] == m]
+        fig.add_bar(
+            x=d["month"],
+            y=d["cost_usd"],
+            name=m,
+            marker_color=colors[m],
+            hovertemplate="%{x}: $%{y:,.2f}<extra>" + m + "</extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title="Month", type="category")
+    fig.update_yaxes(title="Spend priced with the catalog (USD)", tickprefix="$", tickformat=",.0f")
+    return _layout(fig, "Spend per month by model", scale=scale)
+
+
+def usage_tokens_by_type(totals: dict[str, float], *, scale: float = 1.0) -> go.Figure:
+    labels = {
+        "input_tokens": "Input (uncached)",
+        "cache_write_5m_tokens": "Cache write 5 min",
+        "cache_write_1h_tokens": "Cache write 1 h",
+        "cache_read_tokens": "Cache read",
+        "output_tokens": "Output",
+    }
+    fig = go.Figure(
+        go.Bar(
+            x=[labels[k] for k in labels],
+            y=[totals.get(k, 0.0) for k in labels],
+            marker_color=ROUTED,
+            hovertemplate="%{x}: %{y:,.0f} tokens<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title="Tokens", tickformat=",.3s")
+    return _layout(fig, "Tokens by type", scale=scale)
+
+
+def usage_top_groups(top: pd.DataFrame, by: str, *, scale: float = 1.0) -> go.Figure:
+    fig = go.Figure(
+        go.Bar(
+            y=top[by].astype(str),
+            x=top["cost_usd"],
+            orientation="h",
+            marker_color=ACCENT,
+            hovertemplate="%{y}: $%{x:,.2f}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title="Spend priced with the catalog (USD)", tickprefix="$", tickformat=",.0f")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(
+        fig, f"Top {by.replace('_', ' ')}s by spend", scale=scale, height=max(300, 36 * len(top) + 120)
+    )
+
+
+def latency_histogram(edges: list[float], counts: list[int], *, scale: float = 1.0) -> go.Figure:
+    mids = [(a * b) ** 0.5 for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=mids,
+            y=counts,
+            marker_color=ROUTED,
+            width=[b - a for a, b in zip(edges[:-1], edges[1:], strict=True)],
+            hovertemplate="≈%{x:.2f} s: %{y:,} requests<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title="Latency (seconds, log scale)", type="log")
+    fig.update_yaxes(title="Requests")
+    return _layout(fig, "Latency distribution (per-request logs)", scale=scale)

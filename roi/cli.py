@@ -177,6 +177,117 @@ def cmd_load(a: argparse.Namespace) -> int:
     return 0
 
 
+def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    out = {}
+    for p in pairs:
+        field, sep, column = p.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise ValueError(f"--map {p!r}: expected field=column, e.g. --map timestamp=created")
+        out[field.strip()] = column.strip().lower()
+    return out
+
+
+def _usage_text(doc: dict) -> str:
+    lines = [
+        f"Usage {doc['start'] or '—'} .. {doc['end'] or '—'}: {doc['rows']} rows"
+        + (
+            f", {doc['requests']:,.0f} requests" if doc["requests"] is not None else ", request count unknown"
+        ),
+        f"Tokens: input {doc['input_tokens']:,.0f}, cache write 5m {doc['cache_write_5m_tokens']:,.0f}, "
+        f"1h {doc['cache_write_1h_tokens']:,.0f}, cache read {doc['cache_read_tokens']:,.0f}, output {doc['output_tokens']:,.0f}",
+        f"Priced with the catalog: {money(doc['cost_usd'])}"
+        + (
+            f"; billed/reported: {money(doc['reported_cost_usd'])}"
+            if doc["reported_cost_usd"] is not None
+            else ""
+        ),
+    ]
+    rows = [
+        [
+            m,
+            f"{t['requests']:,.0f}" if t["requests"] is not None else "—",
+            f"{t['input_tokens']:,.0f}",
+            f"{t['output_tokens']:,.0f}",
+            money(t["cost_usd"]),
+        ]
+        for m, t in doc["models"].items()
+    ]
+    if rows:
+        lines.append(_table(rows, ["model", "requests", "input tokens", "output tokens", "cost"]))
+    if doc["unpriced_models"]:
+        lines.append(
+            "Not in the price catalog (map them on the Usage page): " + ", ".join(doc["unpriced_models"])
+        )
+    return "\n".join(lines)
+
+
+def cmd_ingest(a: argparse.Namespace) -> int:
+    from roi.usage import ingest
+
+    result = ingest(open_store(), a.paths, format=a.format, mapping=_mapping(a.map))
+    doc = result.document
+    if a.json:
+        print(json.dumps(doc, indent=2))
+        return 0
+    for s in result.summaries:
+        note = f"{s.rows} rows read, {s.stored} stored"
+        if s.skipped_duplicates:
+            note += f", {s.skipped_duplicates} already imported (skipped)"
+        if s.replaced:
+            note += f", {s.replaced} replaced by this newer export"
+        print(f"{s.file_name}: {s.format}: {note}")
+    for w in doc["warnings"]:
+        print(f"warning: {w}")
+    print(_usage_text(doc))
+    return 0
+
+
+def cmd_usage(a: argparse.Namespace) -> int:
+    from roi.usage import delete_import, list_imports, priced_store, reconcile, summary
+
+    store = open_store()
+    if a.delete is not None:
+        if a.delete not in set(list_imports(store)["id"]):
+            raise StoreError(f"no import with id {a.delete}")
+        delete_import(store, a.delete)
+        print(f"deleted import {a.delete}")
+        return 0
+    if a.imports:
+        imps = list_imports(store)
+        cols = [
+            "id",
+            "format",
+            "file_name",
+            "imported_at",
+            "rows_read",
+            "rows_stored",
+            "skipped_duplicates",
+            "replaced",
+        ]
+        if a.json:
+            print(imps[cols].to_json(orient="records", date_format="iso"))
+        else:
+            print(_table([[str(v) for v in r] for r in imps[cols].itertuples(index=False)], cols))
+        return 0
+    priced = priced_store(store)
+    if a.reconcile:
+        table = reconcile(priced)
+        if a.json:
+            print(table.to_json(orient="records"))
+        else:
+            rows = [
+                [r.month, r.model, money(r.computed_usd), money(r.billed_usd), percent(r.difference_pct)]
+                for r in table.itertuples()
+            ]
+            print(_table(rows, ["month", "model", "computed", "billed", "difference"]))
+        return 0
+    doc = summary(priced)
+    print(json.dumps(doc, indent=2) if a.json else _usage_text(doc))
+    return 0
+
+
 def cmd_db(a: argparse.Namespace) -> int:
     store = open_store()
     print(f"database at {store.engine.url.render_as_string(hide_password=True)} is up to date")
@@ -217,6 +328,24 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--revision", type=int)
     s.add_argument("--out")
     s.set_defaults(func=cmd_load)
+    s = sub.add_parser("ingest", help="import usage exports (CSV/JSON files or a LiteLLM database URL)")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument(
+        "--format",
+        help="skip detection: anthropic-console-usage, anthropic-console-cost, anthropic-admin-usage, "
+        "anthropic-admin-cost, openai-usage, openai-cost, litellm-spendlogs, generic",
+    )
+    s.add_argument(
+        "--map", action="append", metavar="FIELD=COLUMN", help="generic CSV: which column holds a field"
+    )
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_ingest)
+    s = sub.add_parser("usage", help="what the store holds: totals, imports, reconciliation")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--imports", action="store_true", help="list imports")
+    s.add_argument("--delete", type=int, metavar="ID", help="delete an import and its rows")
+    s.add_argument("--reconcile", action="store_true", help="computed vs billed cost per month and model")
+    s.set_defaults(func=cmd_usage)
     s = sub.add_parser("db", help="create or upgrade the database schema")
     s.set_defaults(func=cmd_db)
     return p
@@ -226,7 +355,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ScenarioError, StoreError, UnknownModelError, ValueError, OSError) as exc:
+    except (
+        ScenarioError,
+        StoreError,
+        UnknownModelError,
+        ValueError,
+        OSError,
+    ) as exc:  # UsageFormatError is a ValueError
         print(f"roi: error: {exc}", file=sys.stderr)
         return 2
 

@@ -190,7 +190,9 @@ def plan_baseline(s: Scenario, tm: TaskMatrix) -> Plan:
         mix = t.baseline_routing or {s.baseline_model: 1.0}
         for mid, share in mix.items():
             calls[i, tm.models.index(mid)] = share
-            why = "is the baseline (today's model)" if not t.baseline_routing else f"answers {share:.0%} today"
+            why = (
+                "is the baseline (today's model)" if not t.baseline_routing else f"answers {share:.0%} today"
+            )
             accuracy[i] += share * _need_accuracy(t, tm, i, mid, why)
     return Plan(calls, (calls * tm.cost).sum(axis=1), (calls * tm.latency).sum(axis=1), accuracy)
 

@@ -44,3 +44,78 @@ class RevisionRow(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     scenario: Mapped[ScenarioRow] = relationship(back_populates="revisions")
+
+
+class UsageImport(Base):
+    """One imported export file; deleting it deletes its rows."""
+
+    __tablename__ = "usage_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    format: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_stored: Mapped[int] = mapped_column(Integer, default=0)
+    skipped_duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    replaced: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[str] = mapped_column(Text, default="[]")
+    latency_histogram: Mapped[str] = mapped_column(Text, default="")  # JSON {edges, counts} when per-request
+
+
+class UsageRow(Base):
+    """Normalized usage (kind="usage") or billed cost lines (kind="cost"), additive token buckets.
+
+    Per-request logs are stored summed per day × model × dimensions; their request ids go to
+    usage_request_ids so the same request is never counted twice.
+    """
+
+    __tablename__ = "usage_rows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("usage_imports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    start: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    model_raw: Mapped[str] = mapped_column(String(300))
+    workspace: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    api_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    project: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    user: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    tag: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    task: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    requests: Mapped[float | None] = mapped_column(nullable=True)
+    input_tokens: Mapped[float] = mapped_column(default=0.0)
+    cache_write_5m_tokens: Mapped[float] = mapped_column(default=0.0)
+    cache_write_1h_tokens: Mapped[float] = mapped_column(default=0.0)
+    cache_read_tokens: Mapped[float] = mapped_column(default=0.0)
+    output_tokens: Mapped[float] = mapped_column(default=0.0)
+    service_tier: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    context_window: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    reported_cost_usd: Mapped[float | None] = mapped_column(nullable=True)
+    latency_s_sum: Mapped[float | None] = mapped_column(nullable=True)
+    ttft_s_sum: Mapped[float | None] = mapped_column(nullable=True)
+    timed_requests: Mapped[float | None] = mapped_column(nullable=True)
+    token_type: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    dedup_key: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+
+
+class UsageRequestId(Base):
+    __tablename__ = "usage_request_ids"
+
+    request_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("usage_imports.id", ondelete="CASCADE"), index=True)
+
+
+class ModelAlias(Base):
+    """The user's mapping of a model name the catalog cannot price to a catalog or custom model."""
+
+    __tablename__ = "model_aliases"
+
+    model_raw: Mapped[str] = mapped_column(String(300), primary_key=True)
+    model_id: Mapped[str] = mapped_column(String(300))
+    input: Mapped[float | None] = mapped_column(nullable=True)  # custom prices, $ per million tokens
+    output: Mapped[float | None] = mapped_column(nullable=True)
+    cache_write: Mapped[float | None] = mapped_column(nullable=True)
+    cache_read: Mapped[float | None] = mapped_column(nullable=True)

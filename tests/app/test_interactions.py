@@ -144,3 +144,31 @@ def test_presentation_mode_hides_editing_and_steps():
     at.button[1].click().run()
     assert at.title[0].value == "Monthly token spend"
     assert at.get("plotly_chart")
+
+
+def test_usage_page_shows_imports_reconciles_and_builds_a_workload():
+    from roi.ui.state import store
+    from roi.usage import ingest, priced_store, summary
+
+    data = ROOT / "data" / "usage"
+    at = page("usage").run()
+    assert not at.exception
+    assert any("No usage imported yet" in i.value for i in at.info)
+    ingest(store(), [data / "anthropic_console_usage.csv", data / "anthropic_console_cost.csv"])
+    at.run()
+    assert not at.exception
+    doc = summary(priced_store(store()))
+    assert {m.label: m.value for m in at.metric}["Spend, priced with the catalog"] == money(doc["cost_usd"])
+    assert len(at.get("plotly_chart")) >= 3
+    # Anthropic usage files carry no request counts: the page asks for them per group
+    rpm_inputs = [n for n in at.number_input if n.key and n.key.startswith("w:usage_rpm:")]
+    assert rpm_inputs
+    for n in rpm_inputs:
+        n.set_value(1000.0)
+    next(b for b in at.button if b.label == "Use as workload").click().run()
+    assert not at.exception
+    s = at.session_state[SCENARIO_KEY]
+    assert all(t.requests_per_month == 1000.0 for t in s.tasks)
+    assert all(t.baseline_routing for t in s.tasks)
+    # the baseline is today's actual spend: the scenario's baseline spend is the imported spend scaled to a month
+    assert evaluate(s).month1_baseline_spend > 0

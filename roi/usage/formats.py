@@ -1,0 +1,105 @@
+"""Reader registry and format detection.
+
+Each reader module registers Reader objects here. Detection looks at the header (CSV) or the top
+level keys (JSON); the user can also name the format explicitly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from roi.usage.csvio import decode, read_text_table
+from roi.usage.schema import ReadResult, UsageFormatError
+
+
+@dataclass(frozen=True)
+class Reader:
+    name: str  # e.g. "anthropic-console-usage" (the --format value)
+    label: str  # shown to people: "Anthropic Console usage CSV"
+    kind: str  # "csv" or "json"
+    # detect(columns or parsed JSON) -> True when this reader recognizes the file
+    detect: Callable[[Any], bool]
+    # read(text, file name, mapping) -> ReadResult; mapping: normalized field -> file column (generic CSV)
+    read: Callable[[str, str, dict[str, str] | None], ReadResult]
+
+
+READERS: dict[str, Reader] = {}
+
+
+def register(reader: Reader) -> Reader:
+    READERS[reader.name] = reader
+    return reader
+
+
+def _load_readers() -> None:
+    # Importing a reader module registers its readers.
+    from roi.usage import anthropic, generic, litellm, openai  # noqa: F401
+
+
+def detect_format(text: str, name: str) -> Reader:
+    _load_readers()
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        try:
+            doc = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise UsageFormatError(name, f"not valid JSON ({exc.msg})", row=exc.lineno) from None
+        for r in READERS.values():
+            if r.kind == "json" and r.detect(doc):
+                return r
+        raise UsageFormatError(
+            name, "JSON file of an unknown kind; expected an Anthropic Admin API usage or cost report"
+        )
+    header = stripped.split("\n", 1)[0]
+    df, _ = read_text_table(header + "\n", name)
+    columns = set(df.columns)
+    for r in READERS.values():
+        if r.kind == "csv" and r.name != "generic" and r.detect(columns):
+            return r
+    if READERS["generic"].detect(columns):
+        return READERS["generic"]
+    raise UsageFormatError(
+        name,
+        "could not recognize the columns ("
+        + ", ".join(sorted(columns))[:200]
+        + "); choose the format or map the columns (timestamp, model, token columns)",
+        row=1,
+    )
+
+
+def read_usage(
+    source: bytes | str | Path,
+    *,
+    name: str | None = None,
+    format: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> ReadResult:
+    """Read one export (path or bytes) into normalized rows; UsageFormatError refuses it whole."""
+    _load_readers()
+    if isinstance(source, str | Path):
+        path = Path(source)
+        name = name or path.name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UsageFormatError(name, f"cannot read the file ({exc.strerror})") from None
+    else:
+        data = source
+        name = name or "upload"
+    text = decode(data, name)
+    if not text.strip():
+        raise UsageFormatError(name, "the file is empty")
+    if format is not None:
+        if format not in READERS:
+            raise UsageFormatError(name, f"unknown format “{format}”; known: {', '.join(sorted(READERS))}")
+        reader = READERS[format]
+    elif mapping:
+        reader = READERS["generic"]
+    else:
+        reader = detect_format(text, name)
+    result = reader.read(text, name, mapping)
+    return result

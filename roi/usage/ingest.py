@@ -1,0 +1,292 @@
+"""Storing imports: one transaction per batch of files, never counting the same usage twice.
+
+Per-request logs are de-duplicated by request id, then summed per day × model × dimensions.
+Bucketed exports are de-duplicated by bucket × model × dimensions within the same format: an
+identical bucket is skipped, a changed one (a later export of the same period) replaces the old.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, insert, select
+
+from roi.store import Store
+from roi.store.models import UsageImport, UsageRequestId, UsageRow
+from roi.usage.schema import GROUP_COLUMNS, TOKEN_COLUMNS, ReadResult
+
+KEY_COLUMNS = (
+    "kind",
+    "start",
+    "end",
+    "model_raw",
+    *GROUP_COLUMNS,
+    "service_tier",
+    "context_window",
+    "token_type",
+)
+VALUE_COLUMNS = (
+    "requests",
+    *TOKEN_COLUMNS,
+    "reported_cost_usd",
+    "latency_s_sum",
+    "ttft_s_sum",
+    "timed_requests",
+)
+LONG_CONTEXT = 200_000
+HIST_EDGES = np.geomspace(0.05, 600, 41)
+ID_BATCH = 20000  # ids per IN (...) lookup; below SQLite's 32,766 variable limit
+NO_MODEL = "(no model)"
+
+
+@dataclass
+class ImportSummary:
+    import_id: int
+    format: str
+    file_name: str
+    rows: int  # rows read from the file
+    stored: int  # rows stored (after summing per-request logs into buckets)
+    skipped_duplicates: int
+    replaced: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def _kind(df: pd.DataFrame) -> pd.Series:
+    tokens = df[list(TOKEN_COLUMNS)].sum(axis=1)
+    return np.where(df["token_type"].notna() & (tokens == 0), "cost", "usage")
+
+
+def _buckets(df: pd.DataFrame, per_request: bool) -> pd.DataFrame:
+    """Sum rows sharing a key; per-request rows go into hourly buckets with latency sums."""
+    df = df.copy()
+    df["kind"] = _kind(df)
+    df["model_raw"] = df["model_raw"].fillna(NO_MODEL)  # e.g. a credit line on the bill
+    if per_request:
+        total_in = (
+            df["input_tokens"]
+            + df["cache_write_5m_tokens"]
+            + df["cache_write_1h_tokens"]
+            + df["cache_read_tokens"]
+        )
+        df["context_window"] = df["context_window"].where(
+            df["context_window"].notna(), np.where(total_in > LONG_CONTEXT, ">200k", "0-200k")
+        )
+        df["start"] = df["start"].dt.floor("D")  # daily, like the providers' own exports
+        df["end"] = df["start"] + pd.Timedelta(days=1)
+        timed = df["latency_s"].notna()
+        df["latency_s_sum"] = df["latency_s"].where(timed, 0.0)
+        df["ttft_s_sum"] = df["ttft_s"].fillna(0.0)
+        df["timed_requests"] = timed.astype(float)
+        df["requests"] = df["requests"].fillna(1.0)
+    else:
+        # bucketed rows may carry a mean latency (e.g. a gateway database): keep it as sums
+        timed = df["latency_s"].notna() & df["requests"].notna()
+        df["latency_s_sum"] = (df["latency_s"] * df["requests"]).where(timed)
+        df["ttft_s_sum"] = (df["ttft_s"] * df["requests"]).where(timed & df["ttft_s"].notna())
+        df["timed_requests"] = df["requests"].where(timed)
+    keys = list(KEY_COLUMNS)
+    filled = df[keys].astype(object).where(df[keys].notna(), None)
+    df[keys] = filled
+    grouped = df.groupby(keys, dropna=False, sort=False)[list(VALUE_COLUMNS)].sum(min_count=1)
+    out = grouped.reset_index()
+    for c in TOKEN_COLUMNS:
+        out[c] = out[c].fillna(0.0)
+    return out
+
+
+def _dedup_key(fmt: str, row: dict) -> str:
+    parts = [fmt] + [str(row[k]) if row[k] is not None else "" for k in KEY_COLUMNS]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _records(buckets: pd.DataFrame) -> list[dict]:
+    cols = list(KEY_COLUMNS) + list(VALUE_COLUMNS)
+    out = buckets[cols].copy()
+    for c in ("start", "end"):
+        ts = pd.to_datetime(out[c], utc=True)
+        out[c] = pd.Series(ts.dt.to_pydatetime(), index=out.index, dtype=object).where(ts.notna(), None)
+    out = out.astype(object).where(out.notna(), None)
+    return out.to_dict("records")
+
+
+def _histogram(df: pd.DataFrame) -> str:
+    lat = df["latency_s"].dropna().to_numpy()
+    if lat.size == 0:
+        return ""
+    counts, _ = np.histogram(np.clip(lat, HIST_EDGES[0], HIST_EDGES[-1]), bins=HIST_EDGES)
+    return json.dumps({"edges": HIST_EDGES.round(4).tolist(), "counts": counts.tolist()})
+
+
+def _store_frame(conn, imp: int, fmt: str, df: pd.DataFrame, per_request: bool) -> tuple[int, int, int]:
+    """Store one frame (a whole file, or one chunk of a big one); returns (stored, skipped, replaced)."""
+    skipped = replaced = 0
+    if per_request and df["request_id"].notna().any():
+        has_id = df["request_id"].notna()
+        dup_in_file = has_id & df["request_id"].duplicated()
+        ids = df.loc[has_id & ~dup_in_file, "request_id"].astype(str).tolist()
+        seen: set[str] = set()
+        for i in range(0, len(ids), ID_BATCH):
+            chunk = ids[i : i + ID_BATCH]
+            seen.update(
+                conn.execute(
+                    select(UsageRequestId.request_id).where(UsageRequestId.request_id.in_(chunk))
+                ).scalars()
+            )
+        old = has_id & df["request_id"].astype(str).isin(seen)
+        keep = ~dup_in_file & ~old
+        skipped = int((~keep).sum())
+        df = df[keep]
+        new_ids = df.loc[df["request_id"].notna(), "request_id"].astype(str).tolist()
+        if new_ids:
+            _insert_ids(conn, new_ids, imp)
+        records = _records(_buckets(df, True))
+        for r in records:
+            r["dedup_key"] = None
+    else:
+        records = _records(_buckets(df, per_request))
+        for r in records:
+            r["dedup_key"] = _dedup_key(fmt, r)
+        keys = [r["dedup_key"] for r in records]
+        existing: dict[str, dict] = {}
+        table = UsageRow.__table__
+        for i in range(0, len(keys), ID_BATCH):
+            rows = conn.execute(select(table).where(table.c.dedup_key.in_(keys[i : i + ID_BATCH]))).mappings()
+            existing.update({row["dedup_key"]: dict(row) for row in rows})
+        fresh, stale = [], []
+        for r in records:
+            old_row = existing.get(r["dedup_key"])
+            if old_row is None:
+                fresh.append(r)
+            elif all(_same(old_row.get(c), r[c]) for c in VALUE_COLUMNS):
+                skipped += 1
+            else:
+                stale.append(r["dedup_key"])
+                fresh.append(r)
+        replaced = len(stale)
+        for i in range(0, len(stale), ID_BATCH):
+            conn.execute(delete(UsageRow).where(UsageRow.dedup_key.in_(stale[i : i + ID_BATCH])))
+        records = fresh
+    for r in records:
+        r["import_id"] = imp
+    if records:
+        conn.execute(insert(UsageRow), records)
+    return len(records), skipped, replaced
+
+
+def _insert_ids(conn, ids: list[str], imp: int) -> None:
+    """Request ids straight through the driver's executemany: millions of rows, no ORM overhead."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO usage_request_ids (request_id, import_id) VALUES ({mark}, {mark})"
+    conn.exec_driver_sql(sql, [(r, imp) for r in ids])
+
+
+def _new_import(conn, fmt: str, file_name: str, data: bytes, rows: int, warnings: list[str]) -> int:
+    return conn.execute(
+        insert(UsageImport).values(
+            format=fmt,
+            file_name=file_name,
+            file_sha256=hashlib.sha256(data).hexdigest(),
+            rows_read=rows,
+            rows_stored=0,
+            skipped_duplicates=0,
+            replaced=0,
+            warnings=json.dumps(warnings),
+            latency_histogram="",
+        )
+    ).inserted_primary_key[0]
+
+
+def _finish_import(
+    conn, imp: int, stored: int, skipped: int, replaced: int, hist: str, rows: int | None = None
+) -> None:
+    values = {
+        "rows_stored": stored,
+        "skipped_duplicates": skipped,
+        "replaced": replaced,
+        "latency_histogram": hist,
+    }
+    if rows is not None:
+        values["rows_read"] = rows
+    conn.execute(UsageImport.__table__.update().where(UsageImport.id == imp).values(**values))
+
+
+def store_results(store: Store, items: list[tuple[ReadResult, str, bytes]]) -> list[ImportSummary]:
+    """Store every file of a batch in one transaction; on any error nothing of the batch is stored."""
+    summaries = []
+    with store.engine.begin() as conn:
+        for result, file_name, data in items:
+            imp = _new_import(conn, result.format, file_name, data, len(result.frame), result.warnings)
+            stored, skipped, replaced = _store_frame(
+                conn, imp, result.format, result.frame, result.per_request
+            )
+            _finish_import(conn, imp, stored, skipped, replaced, _histogram(result.frame))
+            summaries.append(
+                ImportSummary(
+                    imp,
+                    result.format,
+                    file_name,
+                    len(result.frame),
+                    stored,
+                    skipped,
+                    replaced,
+                    result.warnings,
+                )
+            )
+    return summaries
+
+
+def store_stream(
+    store: Store, fmt: str, file_name: str, fingerprint: bytes, frames, *, per_request: bool, progress=None
+) -> ImportSummary:
+    """Store a big file chunk by chunk in one transaction: memory stays bounded by the chunk size."""
+    rows = stored = skipped = replaced = 0
+    counts = np.zeros(len(HIST_EDGES) - 1, dtype=np.int64)
+    with store.engine.begin() as conn:
+        imp = _new_import(conn, fmt, file_name, fingerprint, 0, [])
+        for df in frames:
+            rows += len(df)
+            a, b, c = _store_frame(conn, imp, fmt, df, per_request)
+            stored, skipped, replaced = stored + a, skipped + b, replaced + c
+            lat = df["latency_s"].dropna().to_numpy()
+            if lat.size:
+                counts += np.histogram(np.clip(lat, HIST_EDGES[0], HIST_EDGES[-1]), bins=HIST_EDGES)[0]
+            if progress:
+                progress(rows)
+        hist = (
+            json.dumps({"edges": HIST_EDGES.round(4).tolist(), "counts": counts.tolist()})
+            if counts.any()
+            else ""
+        )
+        _finish_import(conn, imp, stored, skipped, replaced, hist, rows)
+    return ImportSummary(imp, fmt, file_name, rows, stored, skipped, replaced, [])
+
+
+def _same(a: object, b: object) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)))
+
+
+def delete_import(store: Store, import_id: int) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(delete(UsageRequestId).where(UsageRequestId.import_id == import_id))
+        conn.execute(delete(UsageRow).where(UsageRow.import_id == import_id))
+        conn.execute(delete(UsageImport).where(UsageImport.id == import_id))
+
+
+def list_imports(store: Store) -> pd.DataFrame:
+    with store.engine.connect() as conn:
+        return pd.read_sql(select(UsageImport).order_by(UsageImport.id), conn)
+
+
+def stored_rows(store: Store) -> pd.DataFrame:
+    """Every stored usage/cost row (already bucketed, so small enough for memory)."""
+    with store.engine.connect() as conn:
+        df = pd.read_sql(select(UsageRow), conn)
+    for c in ("start", "end"):
+        df[c] = pd.to_datetime(df[c], utc=True)
+    return df

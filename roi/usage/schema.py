@@ -1,0 +1,85 @@
+"""The normalized usage record every reader produces (see ../shared/FORMATS.md).
+
+One row per (time bucket or request) × model × group, token buckets additive (input excludes
+cache reads and writes). Readers return a pandas DataFrame with exactly COLUMNS, in these dtypes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+TOKEN_COLUMNS = (
+    "input_tokens",
+    "cache_write_5m_tokens",
+    "cache_write_1h_tokens",
+    "cache_read_tokens",
+    "output_tokens",
+)
+GROUP_COLUMNS = ("workspace", "api_key", "project", "user", "tag", "task")
+
+# column -> dtype. Text columns use pandas' "string" dtype (missing = <NA>); numbers are float64
+# (missing = NaN) because exports write counts as floats and some values are unknown.
+COLUMNS: dict[str, str] = {
+    "start": "datetime64[ns, UTC]",  # bucket start or request time
+    "end": "datetime64[ns, UTC]",  # bucket end (NaT for per-request rows or unknown)
+    "model_raw": "string",  # model as written in the file
+    **{g: "string" for g in GROUP_COLUMNS},
+    "requests": "float64",  # NaN when the file has no request count
+    **{t: "float64" for t in TOKEN_COLUMNS},
+    "service_tier": "string",  # standard / batch / priority / flex
+    "context_window": "string",  # e.g. "0-200k", ">200k" where the file says
+    "reported_cost_usd": "float64",  # cost as the file states it, in USD dollars
+    "latency_s": "float64",
+    "ttft_s": "float64",
+    "request_id": "string",  # per-request logs only
+    "token_type": "string",  # cost exports: which bucket the cost line is for
+}
+
+
+class UsageFormatError(ValueError):
+    """A file refused whole. The message names the file, row and column and what was expected."""
+
+    def __init__(self, file: str, message: str, *, row: int | None = None, column: str | None = None) -> None:
+        where = file
+        if row is not None:
+            where += f", row {row}"
+        if column is not None:
+            where += f", column “{column}”"
+        super().__init__(f"{where}: {message}")
+        self.file, self.row, self.column = file, row, column
+
+
+@dataclass
+class ReadResult:
+    format: str  # reader name, e.g. "anthropic-console-usage"
+    frame: pd.DataFrame  # exactly COLUMNS
+    warnings: list[str] = field(default_factory=list)  # skipped blank rows, total rows, empty buckets
+    per_request: bool = False  # one row per request (dedup by request_id) vs time buckets
+
+
+def empty_frame(n: int = 0) -> pd.DataFrame:
+    """A frame with every normalized column, n rows of missing values, in the right dtypes."""
+    data = {}
+    for col, dtype in COLUMNS.items():
+        if dtype.startswith("datetime"):
+            data[col] = pd.Series(pd.NaT, index=range(n), dtype=dtype)
+        elif dtype == "string":
+            data[col] = pd.Series(pd.NA, index=range(n), dtype="string")
+        else:
+            data[col] = pd.Series(np.nan, index=range(n), dtype="float64")
+    return pd.DataFrame(data)
+
+
+def normalized(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add missing columns, drop unknown ones, coerce dtypes, reset the index."""
+    out = empty_frame(len(frame))
+    frame = frame.reset_index(drop=True)
+    for col, dtype in COLUMNS.items():
+        if col in frame:
+            out[col] = frame[col].astype(dtype) if str(frame[col].dtype) != dtype else frame[col]
+    for col in TOKEN_COLUMNS:
+        out[col] = out[col].fillna(0.0)
+    return out

@@ -1,0 +1,146 @@
+"""Turning imported traffic into the task mix, with today's actual model mix as the baseline.
+
+Each value of the chosen dimension (workspace, API key, tag, model, ...) becomes a task: its monthly
+volume, mean tokens per request, and the share of its requests each model answers today. Formats
+without request counts (Anthropic usage files) need the monthly request count from the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from roi.scenario import Routing, Scenario, ScenarioError, Task
+from roi.usage.schema import TOKEN_COLUMNS
+
+DIMENSIONS = ("workspace", "api_key", "project", "user", "tag", "task", "model")
+PLACEHOLDER_ACCURACY = 0.9  # assumed and equal for every model until sample runs measure it
+
+
+@dataclass(frozen=True)
+class GroupTraffic:
+    name: str
+    months: float
+    requests: float | None  # total over the period; None when the files have no request count
+    tokens: dict[str, float]  # totals over the period
+    model_tokens: dict[str, float]  # output tokens per model (mix when requests are unknown)
+    model_requests: dict[str, float]
+
+
+def traffic(priced: pd.DataFrame, by: str) -> list[GroupTraffic]:
+    """Per group: totals over the imported period (usage rows only, priced models resolved)."""
+    if by not in DIMENSIONS:
+        raise ScenarioError(f"group by: expected one of {', '.join(DIMENSIONS)}")
+    u = priced[(priced["kind"] == "usage") & priced["model"].notna()].copy()
+    if u.empty:
+        return []
+    span_days = (u["end"].fillna(u["start"]).max() - u["start"].min()).total_seconds() / 86400
+    months = max(span_days / 30.4375, 1 / 30.4375)
+    key = u["model"] if by == "model" else u[by].fillna("(none)")
+    out = []
+    for name, g in u.groupby(key.astype(str)):
+        known = g["requests"].notna().all()
+        out.append(
+            GroupTraffic(
+                name=str(name),
+                months=months,
+                requests=float(g["requests"].sum()) if known else None,
+                tokens={c: float(g[c].sum()) for c in TOKEN_COLUMNS},
+                model_tokens=g.groupby("model")["output_tokens"].sum().astype(float).to_dict(),
+                model_requests=g.groupby("model")["requests"].sum().astype(float).to_dict() if known else {},
+            )
+        )
+    return out
+
+
+def scenario_from_usage(
+    base: Scenario, groups: list[GroupTraffic], requests_per_month: dict[str, float] | None = None
+) -> Scenario:
+    """A scenario whose tasks are the imported traffic and whose baseline is today's actual mix.
+
+    Routing starts equal to the baseline (nothing changes until the user routes); accuracy is an
+    equal placeholder for every model, marked assumed, and errors cost nothing until the user says.
+    """
+    requests_per_month = requests_per_month or {}
+    tasks = []
+    models: set[str] = set()
+    provenance = dict(base.provenance)
+    for g in groups:
+        if g.requests is not None:
+            rpm = g.requests / g.months
+        elif g.name in requests_per_month:
+            rpm = float(requests_per_month[g.name])
+        else:
+            raise ScenarioError(
+                f'task "{g.name}": requests_per_month: the files have no request count; enter it'
+            )
+        if rpm <= 0:
+            continue
+        total_requests = rpm * g.months
+        per_request = {c: v / total_requests for c, v in g.tokens.items()}
+        weights = g.model_requests or g.model_tokens
+        total = sum(weights.values())
+        mix = {m: w / total for m, w in weights.items() if w > 0} if total > 0 else {}
+        if not mix:
+            continue
+        models |= set(mix)
+        tasks.append(
+            Task(
+                name=g.name,
+                requests_per_month=rpm,
+                input_tokens=per_request["input_tokens"],
+                cache_write_tokens=per_request["cache_write_5m_tokens"],
+                cache_write_1h_tokens=per_request["cache_write_1h_tokens"],
+                cache_read_tokens=per_request["cache_read_tokens"],
+                output_tokens=per_request["output_tokens"],
+                routing=Routing(shares=dict(mix)),
+                baseline_routing=dict(mix),
+            )
+        )
+        provenance[f"tasks.{g.name}.volume"] = {"kind": "imported" if g.requests is not None else "assumed"}
+        provenance[f"tasks.{g.name}.tokens"] = {"kind": "imported"}
+    if not tasks:
+        raise ScenarioError("the imported usage has no priced traffic to turn into tasks")
+    in_play = set(base.models_in_play()) | models
+    tasks = [replace(t, accuracy={m: PLACEHOLDER_ACCURACY for m in sorted(in_play)}) for t in tasks]
+    for t in tasks:
+        provenance[f"tasks.{t.name}.accuracy"] = {
+            "kind": "assumed",
+            "note": "placeholder: measure with sample runs",
+        }
+    biggest = max(
+        models, key=lambda m: sum(t.requests_per_month * t.baseline_routing.get(m, 0) for t in tasks)
+    )
+    return replace(
+        base,
+        name=f"{base.name} (from usage)" if not base.name.endswith("(from usage)") else base.name,
+        tasks=tuple(tasks),
+        baseline_model=biggest,
+        illustrative=False,
+        provenance=provenance,
+    )
+
+
+def monthly_spend(priced: pd.DataFrame) -> pd.DataFrame:
+    """Priced spend per month and model (for the stacked chart)."""
+    u = priced[priced["kind"] == "usage"].copy()
+    if u.empty:
+        return pd.DataFrame(columns=["month", "model", "cost_usd"])
+    u["month"] = u["start"].dt.strftime("%Y-%m")
+    u["model"] = u["model"].where(u["model"].notna(), u["model_raw"])
+    return u.groupby(["month", "model"], as_index=False)["cost_usd"].sum()
+
+
+def top_groups(priced: pd.DataFrame, by: str, n: int = 10) -> pd.DataFrame:
+    u = priced[priced["kind"] == "usage"]
+    if u.empty or by not in u:
+        return pd.DataFrame(columns=[by, "cost_usd"])
+    g = u.groupby(u[by].fillna("(none)"))["cost_usd"].sum().sort_values(ascending=False).head(n)
+    return g.reset_index()
+
+
+def mean_latency(priced: pd.DataFrame) -> float | None:
+    t = priced["timed_requests"].sum()
+    return None if not t or np.isnan(t) else float(priced["latency_s_sum"].sum() / t)
