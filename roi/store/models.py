@@ -119,3 +119,44 @@ class ModelAlias(Base):
     output: Mapped[float | None] = mapped_column(nullable=True)
     cache_write: Mapped[float | None] = mapped_column(nullable=True)
     cache_read: Mapped[float | None] = mapped_column(nullable=True)
+
+
+class EvalRun(Base):
+    """A sample run: one eval set against some models. Results are written as they arrive."""
+
+    __tablename__ = "eval_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    set_name: Mapped[str] = mapped_column(String(300))
+    set_fingerprint: Mapped[str] = mapped_column(String(32))
+    models: Mapped[str] = mapped_column(Text)  # JSON list
+    batch: Mapped[bool] = mapped_column(default=False)
+    batch_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    max_spend: Mapped[float | None] = mapped_column(nullable=True)
+    status: Mapped[str] = mapped_column(String(200), default="running")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EvalResult(Base):
+    __tablename__ = "eval_results"
+    __table_args__ = (UniqueConstraint("run_id", "item_id", "model"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("eval_runs.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[str] = mapped_column(String(300))
+    task: Mapped[str] = mapped_column(String(300))
+    model: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16))  # ok / failed
+    answer: Mapped[str] = mapped_column(Text, default="")
+    correct: Mapped[bool | None] = mapped_column(nullable=True)
+    confidence: Mapped[float | None] = mapped_column(nullable=True)
+    latency_s: Mapped[float | None] = mapped_column(nullable=True)
+    ttft_s: Mapped[float | None] = mapped_column(nullable=True)
+    input_tokens: Mapped[float] = mapped_column(default=0.0)
+    cache_write_tokens: Mapped[float] = mapped_column(default=0.0)
+    cache_read_tokens: Mapped[float] = mapped_column(default=0.0)
+    output_tokens: Mapped[float] = mapped_column(default=0.0)
+    cost_usd: Mapped[float] = mapped_column(default=0.0)  # answer + judge
+    error: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

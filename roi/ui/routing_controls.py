@@ -19,6 +19,8 @@ def _split_key(task: str, model: str) -> str:
 
 
 def _on_split(task: str, model: str, models: list[str]) -> None:
+    if _split_key(task, model) not in st.session_state:  # widget state was reset by another change
+        return
     s = current_scenario()
     t = next(t for t in s.tasks if t.name == task)
     current = dict(t.routing.shares) if not t.routing.cascade else {t.routing.cascade[0]: 1.0}
@@ -32,6 +34,8 @@ def _on_split(task: str, model: str, models: list[str]) -> None:
 
 
 def _on_mode(task: str, small: str, baseline: str) -> None:
+    if f"w:mode:{task}" not in st.session_state:
+        return
     s = current_scenario()
     if st.session_state[f"w:mode:{task}"] == CASCADE:
         s = routing.set_cascade(s, task, small, baseline, 0.2)
@@ -43,6 +47,8 @@ def _on_mode(task: str, small: str, baseline: str) -> None:
 
 
 def _on_cascade(task: str) -> None:
+    if any(f"w:casc:{task}:{k}" not in st.session_state for k in ("first", "second", "e")):
+        return
     first = st.session_state[f"w:casc:{task}:first"]
     second = st.session_state[f"w:casc:{task}:second"]
     e = st.session_state[f"w:casc:{task}:e"] / 100
@@ -109,10 +115,14 @@ def task_controls(t: Task, models: list[str], small: str, baseline: str) -> None
 
 def _on_routine(small: str) -> None:
     s = routing.set_routine_share(current_scenario(), small, st.session_state["w:routine"] / 100)
-    clear_widgets("w:split:")
-    clear_widgets("w:mode:")
-    clear_widgets("w:casc:")
     set_scenario(s)
+    # move the per-task widgets to the new routing (assigning, not deleting: they are on the page)
+    for t in s.tasks:
+        if t.complexity != "routine":
+            continue
+        st.session_state[f"w:mode:{t.name}"] = SPLIT
+        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"w:split:{t.name}:")]:
+            st.session_state[key] = round(100 * t.routing.shares.get(key.rsplit(":", 1)[1], 0.0))
 
 
 def routine_slider(s: Scenario, small: str) -> None:

@@ -1,0 +1,443 @@
+"""Sample runs through the real `anthropic` SDK (AsyncAnthropic), streamed to measure latency.
+
+Every result is written to the store as it arrives, so a run that is interrupted (killed, capped,
+cancelled) resumes where it stopped: finished items are never sent again. The SDK retries 429/529
+itself; past that, and for a connection dropped mid-stream, we retry the item with back-off,
+honouring `retry-after`. The API key is passed in, used for the client and never stored or logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import anthropic
+from sqlalchemy import delete, insert, select, update
+
+from roi.catalog import UnknownModelError, catalog_price
+from roi.evals.grading import (
+    CONFIDENCE_SUFFIX,
+    JUDGE_SYSTEM,
+    grade,
+    judge_prompt,
+    judge_verdict,
+    parse_confidence,
+)
+from roi.evals.sets import EvalItem, EvalSet
+from roi.store import Store
+from roi.store.models import EvalResult, EvalRun
+
+RETRYABLE = (
+    anthropic.RateLimitError,
+    anthropic.APIConnectionError,
+    anthropic.APITimeoutError,
+    anthropic.InternalServerError,
+)
+
+
+class EvalRunError(RuntimeError):
+    """A run that cannot start or resume; the message says why (never contains the key)."""
+
+
+@dataclass
+class RunConfig:
+    models: list[str]
+    concurrency: int = 8
+    max_spend: float | None = None
+    batch: bool = False
+    base_url: str | None = None
+    confidence: bool = True  # label tasks: ask for a confidence line (for the cascade view)
+    max_attempts: int = 4
+    sdk_retries: int = 2
+    timeout_s: float = 120.0
+    poll_s: float = 5.0
+
+
+@dataclass
+class Progress:
+    total: int
+    done: int = 0
+    failed: int = 0
+    spend: float = 0.0
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def eta_s(self) -> float | None:
+        if self.done == 0:
+            return None
+        rate = (time.monotonic() - self.started) / self.done
+        return rate * (self.total - self.done)
+
+
+def _cost(model: str, usage: dict, *, batch: bool) -> float:
+    try:
+        p = catalog_price(model, as_of=date.today(), batch=batch)
+    except UnknownModelError:
+        return 0.0
+    r = p.rates(usage["input_tokens"] + usage["cache_write_tokens"] + usage["cache_read_tokens"])
+    return (
+        usage["input_tokens"] * r.input
+        + usage["cache_write_tokens"] * r.cache_write
+        + usage["cache_read_tokens"] * r.cache_read
+        + usage["output_tokens"] * r.output
+    ) / 1e6
+
+
+def _usage(u: object) -> dict:
+    return {
+        "input_tokens": float(getattr(u, "input_tokens", 0) or 0),
+        "cache_write_tokens": float(getattr(u, "cache_creation_input_tokens", 0) or 0),
+        "cache_read_tokens": float(getattr(u, "cache_read_input_tokens", 0) or 0),
+        "output_tokens": float(getattr(u, "output_tokens", 0) or 0),
+    }
+
+
+def estimate(
+    eval_set: EvalSet, models: list[str], *, batch: bool = False, confidence: bool = True
+) -> dict[str, float]:
+    """Upper-bound cost per model before starting: ~4 characters per input token, full max_tokens out."""
+    out = {}
+    for m in models:
+        total = 0.0
+        for item in eval_set.items:
+            system, user = eval_set.render(item)
+            t = eval_set.tasks[item.task]
+            suffix = CONFIDENCE_SUFFIX if confidence and t.grader["type"] == "label" else ""
+            usage = {
+                "input_tokens": (len(system) + len(user) + len(suffix)) / 4 + 10,
+                "cache_write_tokens": 0.0,
+                "cache_read_tokens": 0.0,
+                "output_tokens": float(t.max_tokens),
+            }
+            total += _cost(m, usage, batch=batch)
+            if t.grader["type"] == "judge":
+                judge_in = {
+                    "input_tokens": (len(user) + len(item.expected) * 2 + 600) / 4,
+                    "cache_write_tokens": 0.0,
+                    "cache_read_tokens": 0.0,
+                    "output_tokens": 10.0,
+                }
+                total += _cost(t.grader["model"], judge_in, batch=batch)
+        out[m] = total
+    return out
+
+
+class Runner:
+    """Runs (or resumes) one sample run; `cancel()` stops after the requests in flight."""
+
+    def __init__(self, store: Store, eval_set: EvalSet, config: RunConfig, *, api_key: str) -> None:
+        if not api_key:
+            raise EvalRunError(
+                "no API key: set ANTHROPIC_API_KEY, add it to Streamlit secrets, or type it in"
+            )
+        self.store, self.set, self.cfg = store, eval_set, config
+        self._api_key = api_key
+        self._cancel = threading.Event()
+        self.progress = Progress(total=0)
+        self.status = "running"
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    # --- persistence -----------------------------------------------------------------------------
+
+    def open_run(self, run_id: int | None) -> int:
+        with self.store.engine.begin() as conn:
+            if run_id is None:
+                return conn.execute(
+                    insert(EvalRun).values(
+                        set_name=self.set.name,
+                        set_fingerprint=self.set.fingerprint,
+                        models=json.dumps(self.cfg.models),
+                        batch=self.cfg.batch,
+                        max_spend=self.cfg.max_spend,
+                        status="running",
+                    )
+                ).inserted_primary_key[0]
+            row = conn.execute(select(EvalRun.__table__).where(EvalRun.id == run_id)).mappings().first()
+            if row is None:
+                raise EvalRunError(f"no run {run_id} to resume")
+            if row["set_fingerprint"] != self.set.fingerprint:
+                raise EvalRunError(
+                    f"run {run_id} was made with a different version of the eval set; start a new run"
+                )
+            self.cfg.models = json.loads(row["models"])
+            self.cfg.batch = bool(row["batch"])
+            conn.execute(update(EvalRun).where(EvalRun.id == run_id).values(status="running"))
+            return run_id
+
+    def _done(self, run_id: int) -> tuple[set[tuple[str, str]], float]:
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(
+                select(EvalResult.item_id, EvalResult.model, EvalResult.status, EvalResult.cost_usd).where(
+                    EvalResult.run_id == run_id
+                )
+            ).all()
+        return {(r.item_id, r.model) for r in rows if r.status == "ok"}, sum(r.cost_usd for r in rows)
+
+    def _save(self, run_id: int, item: EvalItem, model: str, values: dict) -> None:
+        with self.store.engine.begin() as conn:
+            conn.execute(
+                delete(EvalResult).where(
+                    EvalResult.run_id == run_id, EvalResult.item_id == item.id, EvalResult.model == model
+                )
+            )
+            conn.execute(
+                insert(EvalResult).values(
+                    run_id=run_id, item_id=item.id, task=item.task, model=model, **values
+                )
+            )
+
+    def _finish(self, run_id: int, status: str) -> None:
+        self.status = status
+        with self.store.engine.begin() as conn:
+            conn.execute(update(EvalRun).where(EvalRun.id == run_id).values(status=status))
+
+    # --- one request ------------------------------------------------------------------------------
+
+    def _prompt(self, item: EvalItem) -> tuple[str, str]:
+        system, user = self.set.render(item)
+        if self.cfg.confidence and self.set.tasks[item.task].grader["type"] == "label":
+            user += CONFIDENCE_SUFFIX
+        return system, user
+
+    async def _call(self, client: anthropic.AsyncAnthropic, model: str, item: EvalItem) -> dict:
+        task = self.set.tasks[item.task]
+        system, user = self._prompt(item)
+        attempts = 0
+        while True:
+            attempts += 1
+            t0 = time.perf_counter()
+            ttft = None
+            try:
+                kwargs = {
+                    "model": model,
+                    "max_tokens": task.max_tokens,
+                    "messages": [{"role": "user", "content": user}],
+                }
+                if system:
+                    kwargs["system"] = system
+                async with client.messages.stream(**kwargs) as stream:
+                    async for _ in stream.text_stream:
+                        if ttft is None:
+                            ttft = time.perf_counter() - t0
+                    message = await stream.get_final_message()
+                latency = time.perf_counter() - t0
+                break
+            except RETRYABLE as exc:  # also a connection dropped mid-stream
+                if attempts >= self.cfg.max_attempts or self._cancel.is_set():
+                    raise
+                await asyncio.sleep(_retry_after(exc, attempts))
+            except anthropic.APIStatusError as exc:
+                if exc.status_code == 529 and attempts < self.cfg.max_attempts and not self._cancel.is_set():
+                    await asyncio.sleep(_retry_after(exc, attempts))
+                    continue
+                raise
+        answer = "".join(b.text for b in message.content if getattr(b, "type", "") == "text")
+        usage = _usage(message.usage)
+        cost = _cost(model, usage, batch=False)
+        correct = grade(task, answer, item.expected)
+        if correct is None:  # judge
+            correct, judge_cost = await self._judge(client, item, answer)
+            cost += judge_cost
+        return {
+            "status": "ok",
+            "answer": answer,
+            "correct": correct,
+            "confidence": parse_confidence(answer),
+            "latency_s": latency,
+            "ttft_s": ttft,
+            **usage,
+            "cost_usd": cost,
+            "error": "",
+            "attempts": attempts,
+        }
+
+    async def _judge(
+        self, client: anthropic.AsyncAnthropic, item: EvalItem, answer: str
+    ) -> tuple[bool, float]:
+        task = self.set.tasks[item.task]
+        judge = task.grader["model"]
+        msg = await client.messages.create(
+            model=judge,
+            max_tokens=10,
+            system=JUDGE_SYSTEM,
+            messages=[{"role": "user", "content": judge_prompt(task, item.input, item.expected, answer)}],
+        )
+        text = "".join(b.text for b in msg.content if getattr(b, "type", "") == "text")
+        return judge_verdict(text), _cost(judge, _usage(msg.usage), batch=False)
+
+    # --- the run -----------------------------------------------------------------------------------
+
+    def pending(self, run_id: int) -> list[tuple[EvalItem, str]]:
+        done, spent = self._done(run_id)
+        self.progress = Progress(
+            total=len(self.set.items) * len(self.cfg.models), done=len(done), spend=spent
+        )
+        return [(i, m) for m in self.cfg.models for i in self.set.items if (i.id, m) not in done]
+
+    async def run(
+        self, run_id: int | None = None, on_progress: Callable[[Progress], None] | None = None
+    ) -> int:
+        run_id = self.open_run(run_id)
+        todo = self.pending(run_id)
+        if self.cfg.batch:
+            await self._run_batch(run_id, todo, on_progress)
+            return run_id
+        client = anthropic.AsyncAnthropic(
+            api_key=self._api_key,
+            base_url=self.cfg.base_url,
+            max_retries=self.cfg.sdk_retries,
+            timeout=self.cfg.timeout_s,
+        )
+        queue: asyncio.Queue[tuple[EvalItem, str]] = asyncio.Queue()
+        for job in todo:
+            queue.put_nowait(job)
+        capped = False
+
+        async def worker() -> None:
+            nonlocal capped
+            while not queue.empty():
+                if self._cancel.is_set():
+                    return
+                if self.cfg.max_spend is not None and self.progress.spend >= self.cfg.max_spend:
+                    capped = True
+                    return
+                item, model = queue.get_nowait()
+                try:
+                    values = await self._call(client, model, item)
+                except (anthropic.APIError, OSError, ValueError) as exc:
+                    values = {"status": "failed", "error": _describe(exc), "answer": "", "correct": None}
+                    self.progress.failed += 1
+                self._save(run_id, item, model, values)
+                self.progress.spend += values.get("cost_usd", 0.0)
+                if values["status"] == "ok":
+                    self.progress.done += 1
+                if on_progress:
+                    on_progress(self.progress)
+
+        try:
+            await asyncio.gather(*(worker() for _ in range(max(1, self.cfg.concurrency))))
+        finally:
+            await client.close()
+        if capped:
+            self._finish(run_id, f"stopped at the spend cap (${self.cfg.max_spend:,.2f})")
+        elif self._cancel.is_set():
+            self._finish(run_id, "cancelled (finished items kept)")
+        elif self.progress.failed:
+            self._finish(run_id, f"finished with {self.progress.failed} failed item(s); resume to retry them")
+        else:
+            self._finish(run_id, "finished")
+        return run_id
+
+    async def _run_batch(self, run_id: int, todo: list[tuple[EvalItem, str]], on_progress) -> None:
+        """Message Batches: half price, no latency measured. The batch id is kept so a resume polls it."""
+        client = anthropic.AsyncAnthropic(
+            api_key=self._api_key,
+            base_url=self.cfg.base_url,
+            max_retries=self.cfg.sdk_retries,
+            timeout=self.cfg.timeout_s,
+        )
+        jobs = {f"{i}": job for i, job in enumerate(todo)}
+        try:
+            with self.store.engine.connect() as conn:
+                batch_id = conn.execute(select(EvalRun.batch_id).where(EvalRun.id == run_id)).scalar()
+            if todo and not batch_id:
+                requests = []
+                for cid, (item, model) in jobs.items():
+                    system, user = self._prompt(item)
+                    params = {
+                        "model": model,
+                        "max_tokens": self.set.tasks[item.task].max_tokens,
+                        "messages": [{"role": "user", "content": user}],
+                    }
+                    if system:
+                        params["system"] = system
+                    requests.append({"custom_id": cid, "params": params})
+                batch = await client.messages.batches.create(requests=requests)
+                batch_id = batch.id
+                with self.store.engine.begin() as conn:
+                    conn.execute(update(EvalRun).where(EvalRun.id == run_id).values(batch_id=batch_id))
+            if batch_id:
+                while True:
+                    b = await client.messages.batches.retrieve(batch_id)
+                    if b.processing_status == "ended" or self._cancel.is_set():
+                        break
+                    await asyncio.sleep(self.cfg.poll_s)
+                if b.processing_status == "ended":
+                    async for r in await client.messages.batches.results(batch_id):
+                        if r.custom_id not in jobs:
+                            continue
+                        item, model = jobs[r.custom_id]
+                        if r.result.type == "succeeded":
+                            msg = r.result.message
+                            answer = "".join(x.text for x in msg.content if getattr(x, "type", "") == "text")
+                            usage = _usage(msg.usage)
+                            correct = grade(self.set.tasks[item.task], answer, item.expected)
+                            cost = _cost(model, usage, batch=True)
+                            if correct is None:
+                                correct, jc = await self._judge(client, item, answer)
+                                cost += jc
+                            values = {
+                                "status": "ok",
+                                "answer": answer,
+                                "correct": correct,
+                                "confidence": parse_confidence(answer),
+                                "latency_s": None,
+                                "ttft_s": None,
+                                **usage,
+                                "cost_usd": cost,
+                                "error": "",
+                                "attempts": 1,
+                            }
+                            self.progress.done += 1
+                        else:
+                            values = {
+                                "status": "failed",
+                                "answer": "",
+                                "correct": None,
+                                "error": f"batch: {r.result.type}",
+                            }
+                            self.progress.failed += 1
+                        self._save(run_id, item, model, values)
+                        self.progress.spend += values.get("cost_usd", 0.0)
+                        if on_progress:
+                            on_progress(self.progress)
+        finally:
+            await client.close()
+        self._finish(
+            run_id,
+            "cancelled (batch still processing; resume to collect it)"
+            if self._cancel.is_set()
+            else "finished (batch: half price, no latency measured)",
+        )
+
+
+def _retry_after(exc: Exception, attempt: int) -> float:
+    """The server's retry-after when it sent one, else exponential back-off (0.5, 1, 2 s …, max 30 s)."""
+    response = getattr(exc, "response", None)
+    if response is not None:
+        value = response.headers.get("retry-after")
+        try:
+            if value is not None:
+                return min(float(value), 60.0)
+        except ValueError:
+            pass
+    return min(0.5 * 2 ** (attempt - 1), 30.0)
+
+
+def _describe(exc: Exception) -> str:
+    """A one-line error for the results table (the SDK never puts the key in messages)."""
+    status = getattr(exc, "status_code", None)
+    text = str(exc).splitlines()[0][:300] if str(exc) else exc.__class__.__name__
+    return f"{exc.__class__.__name__}{f' {status}' if status else ''}: {text}"
+
+
+def run_sync(runner: Runner, run_id: int | None = None, on_progress=None) -> int:
+    """Run from synchronous code (the CLI, a Streamlit thread)."""
+    return asyncio.run(runner.run(run_id, on_progress))
