@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/bench_ui.py
 	$(BIN)/python bench/bench_usage.py
+	$(BIN)/python bench/bench_evals.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

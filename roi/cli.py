@@ -423,13 +423,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (
-        ScenarioError,
-        StoreError,
-        UnknownModelError,
-        ValueError,
-        OSError,
-    ) as exc:  # UsageFormatError is a ValueError
+    # UsageFormatError and EvalSetError are ValueErrors; EvalRunError is a RuntimeError
+    except (ScenarioError, StoreError, UnknownModelError, ValueError, OSError, RuntimeError) as exc:
         print(f"roi: error: {exc}", file=sys.stderr)
         return 2
 

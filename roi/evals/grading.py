@@ -12,9 +12,11 @@ _CONF = re.compile(r"confidence\s*[:=]?\s*(\d{1,3})\s*%?", re.I)
 
 
 def normalize_label(text: str) -> str:
-    """First non-empty line, trimmed, case-folded, surrounding punctuation removed."""
+    """First non-empty line, trimmed, case-folded, surrounding punctuation removed; inner spaces and
+    hyphens count as underscores ("Real estate" = "real_estate")."""
     first = next((line for line in text.strip().splitlines() if line.strip()), "")
-    return first.strip().strip(_PUNCT + " ").casefold()
+    label = first.strip().strip(_PUNCT + " ").casefold()
+    return re.sub(r"[\s\-_]+", "_", label)
 
 
 def parse_confidence(text: str) -> float | None:

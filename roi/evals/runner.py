@@ -13,10 +13,12 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
 import anthropic
+import httpx2
 from sqlalchemy import delete, insert, select, update
 
 from roi.catalog import UnknownModelError, catalog_price
@@ -32,11 +34,14 @@ from roi.evals.sets import EvalItem, EvalSet
 from roi.store import Store
 from roi.store.models import EvalResult, EvalRun
 
+# The SDK retries these itself first; a stream cut off after its headers surfaces as a raw httpx2
+# transport error mid-iteration, which the SDK neither retries nor wraps.
 RETRYABLE = (
     anthropic.RateLimitError,
     anthropic.APIConnectionError,
     anthropic.APITimeoutError,
     anthropic.InternalServerError,
+    httpx2.TransportError,
 )
 
 
@@ -200,9 +205,16 @@ class Runner:
 
     # --- one request ------------------------------------------------------------------------------
 
+    def _asks_confidence(self, item: EvalItem) -> bool:
+        return self.cfg.confidence and self.set.tasks[item.task].grader["type"] == "label"
+
+    def _max_tokens(self, item: EvalItem) -> int:
+        """The task's budget, plus room for the confidence line we asked for."""
+        return self.set.tasks[item.task].max_tokens + (16 if self._asks_confidence(item) else 0)
+
     def _prompt(self, item: EvalItem) -> tuple[str, str]:
         system, user = self.set.render(item)
-        if self.cfg.confidence and self.set.tasks[item.task].grader["type"] == "label":
+        if self._asks_confidence(item):
             user += CONFIDENCE_SUFFIX
         return system, user
 
@@ -217,7 +229,7 @@ class Runner:
             try:
                 kwargs = {
                     "model": model,
-                    "max_tokens": task.max_tokens,
+                    "max_tokens": self._max_tokens(item),
                     "messages": [{"role": "user", "content": user}],
                 }
                 if system:
@@ -295,6 +307,9 @@ class Runner:
             max_retries=self.cfg.sdk_retries,
             timeout=self.cfg.timeout_s,
         )
+        # one writer thread: results are saved as they arrive without blocking the requests in flight
+        writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roi-eval-store")
+        loop = asyncio.get_running_loop()
         queue: asyncio.Queue[tuple[EvalItem, str]] = asyncio.Queue()
         for job in todo:
             queue.put_nowait(job)
@@ -311,10 +326,10 @@ class Runner:
                 item, model = queue.get_nowait()
                 try:
                     values = await self._call(client, model, item)
-                except (anthropic.APIError, OSError, ValueError) as exc:
+                except (anthropic.APIError, httpx2.HTTPError, OSError, ValueError) as exc:
                     values = {"status": "failed", "error": _describe(exc), "answer": "", "correct": None}
                     self.progress.failed += 1
-                self._save(run_id, item, model, values)
+                await loop.run_in_executor(writer, self._save, run_id, item, model, values)
                 self.progress.spend += values.get("cost_usd", 0.0)
                 if values["status"] == "ok":
                     self.progress.done += 1
@@ -325,6 +340,7 @@ class Runner:
             await asyncio.gather(*(worker() for _ in range(max(1, self.cfg.concurrency))))
         finally:
             await client.close()
+            writer.shutdown(wait=True)
         if capped:
             self._finish(run_id, f"stopped at the spend cap (${self.cfg.max_spend:,.2f})")
         elif self._cancel.is_set():
@@ -353,7 +369,7 @@ class Runner:
                     system, user = self._prompt(item)
                     params = {
                         "model": model,
-                        "max_tokens": self.set.tasks[item.task].max_tokens,
+                        "max_tokens": self._max_tokens(item),
                         "messages": [{"role": "user", "content": user}],
                     }
                     if system:
@@ -439,5 +455,11 @@ def _describe(exc: Exception) -> str:
 
 
 def run_sync(runner: Runner, run_id: int | None = None, on_progress=None) -> int:
-    """Run from synchronous code (the CLI, a Streamlit thread)."""
-    return asyncio.run(runner.run(run_id, on_progress))
+    """Run from synchronous code (the CLI, a Streamlit thread); in its own thread if this one
+    already runs an event loop (as under Playwright's sync API)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(runner.run(run_id, on_progress))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, runner.run(run_id, on_progress)).result()

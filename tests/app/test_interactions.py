@@ -172,3 +172,43 @@ def test_usage_page_shows_imports_reconciles_and_builds_a_workload():
     assert all(t.baseline_routing for t in s.tasks)
     # the baseline is today's actual spend: the scenario's baseline spend is the imported spend scaled to a month
     assert evaluate(s).month1_baseline_spend > 0
+
+
+def test_evaluate_page_without_a_key_uses_imported_results(monkeypatch):
+    from roi.evals.results import RESULT_COLUMNS, to_csv
+
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    at = page("evaluate").run()
+    assert not at.exception
+    assert any("No API key" in w.value for w in at.warning)
+    assert any("Estimated cost of this run" in c.value for c in at.caption)
+    # a team without a key imports another team's results and uses them in the scenario
+    import pandas as pd
+
+    rows = [
+        {
+            "item_id": f"i{i}",
+            "task": "Intake classification",
+            "model": HAIKU,
+            "status": "ok",
+            "answer": "tax",
+            "correct": i < 18,
+            "confidence": 0.9,
+            "latency_s": 0.8,
+            "ttft_s": 0.3,
+            "input_tokens": 900,
+            "cache_write_tokens": 0,
+            "cache_read_tokens": 0,
+            "output_tokens": 5,
+            "cost_usd": 0.001,
+            "error": "",
+        }
+        for i in range(20)
+    ]
+    csv = to_csv(pd.DataFrame(rows, columns=RESULT_COLUMNS))
+    from roi.evals.results import apply_to_scenario, from_csv, summarize
+
+    s, _ = apply_to_scenario(demo_scenario(), summarize(from_csv(csv.encode())), run="imported")
+    intake = next(t for t in s.tasks if t.name == "Intake classification")
+    assert intake.accuracy[HAIKU] == pytest.approx(0.9)
+    assert s.provenance[f"tasks.Intake classification.accuracy.{HAIKU}"]["n"] == 20
