@@ -3,6 +3,7 @@
 import streamlit as st
 
 from roi import charts, present, routing
+from roi.evals.results import payback_at_interval_ends
 from roi.sensitivity import accuracy_curve
 from roi.ui.money_inputs import money_inputs
 from roi.ui.state import current_scenario, evaluated, show_flash
@@ -23,6 +24,13 @@ c1.metric("Payback", f"month {p.payback_month}" if p.payback_month else "not wit
 c2.metric(f"Net benefit over {s.horizon_months} months", present.money(float(p.cumulative[-1])))
 c3.metric("ROI", present.percent(p.roi_pct, 0), help="100 × (gains − costs) / costs over the horizon.")
 c4.metric("Net benefit, month 1", present.money(float(p.net_benefit[0])))
+if ends := payback_at_interval_ends(s):
+    fmt = {k: f"month {v}" if v else "not within the horizon" for k, v in ends.items()}
+    st.info(
+        f"With every measured accuracy at the low end of its 95% interval, payback is {fmt['low']}; "
+        f"at the high end, {fmt['high']}.",
+        icon=":material/straighten:",
+    )
 st.caption(
     "Net benefit each month = token spend saved + error cost saved + staff time value − monthly overhead; "
     "the cumulative line starts at minus the one-time cost, and the payback month is the first month it reaches zero."

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from roi import charts, present
+from roi.provenance import measured_count
 from roi.ui.state import current_scenario, evaluated, show_flash
 from roi.ui.widgets import chart, chart_scale, scenario_banner, tiles
 
@@ -14,6 +15,11 @@ result = evaluated(scenario)
 if result is not None:
     tiles(result)
     st.markdown(f"#### {present.headline_sentence(result)}")
+    if n := measured_count(scenario):
+        st.caption(
+            f"{n} accuracy figures are measured by sample runs (see Task mix for n and 95% intervals); "
+            "the rest are assumptions."
+        )
     left, right = st.columns(2)
     with left:
         chart(charts.monthly_spend(result, scale=chart_scale()), "overview.spend")

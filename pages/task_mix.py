@@ -3,6 +3,7 @@
 import streamlit as st
 
 from roi.engine import evaluate
+from roi.provenance import accuracy_table
 from roi.scenario import ScenarioError, demo_scenario
 from roi.ui.state import current_scenario, flash, replace_scenario, show_flash
 from roi.ui.widgets import scenario_banner
@@ -48,6 +49,9 @@ edited_acc = st.data_editor(
     width="stretch",
     column_config={m: st.column_config.NumberColumn(m, min_value=0.0, max_value=100.0) for m in models},
 )
+
+with st.expander("Where the accuracy numbers come from"):
+    st.dataframe(accuracy_table(s), hide_index=True, width="stretch")
 
 if st.button("Apply changes", type="primary", icon=":material/check:"):
     try:

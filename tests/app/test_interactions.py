@@ -212,3 +212,36 @@ def test_evaluate_page_without_a_key_uses_imported_results(monkeypatch):
     intake = next(t for t in s.tasks if t.name == "Intake classification")
     assert intake.accuracy[HAIKU] == pytest.approx(0.9)
     assert s.provenance[f"tasks.Intake classification.accuracy.{HAIKU}"]["n"] == 20
+
+
+def test_evaluate_page_runs_a_sample_run_and_uses_the_results(monkeypatch):
+    import sys
+    import time
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fakes.fake_anthropic import FakeAnthropic
+
+    from roi.ui.eval_widgets import RUN_KEY
+
+    def answer(model, system, user):
+        return "PASS" if system.startswith("You grade") else "tax\nconfidence: 80"
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-app")
+    with FakeAnthropic(answer=answer) as fake:
+        at = page("evaluate").run()
+        at.text_input(key="w:eval_base").set_value(fake.base_url).run()
+        next(b for b in at.button if b.label == "Start sample run").click().run()
+        deadline = time.time() + 60
+        while RUN_KEY in at.session_state and time.time() < deadline:
+            time.sleep(0.2)
+            at.run()
+        assert not at.exception
+        assert any("finished" in s.value for s in at.success), [s.value for s in at.success]
+        assert len(at.get("plotly_chart")) >= 2
+        next(b for b in at.button if b.label == "Use these results in the scenario").click().run()
+    s = at.session_state[SCENARIO_KEY]
+    intake = next(t for t in s.tasks if t.name == "Intake classification")
+    # the fake always answers "tax": 8 of the 64 intake documents are tax
+    assert intake.accuracy[HAIKU] == pytest.approx(8 / 64)
+    assert s.provenance[f"tasks.Intake classification.accuracy.{HAIKU}"]["n"] == 64
+    assert "sk-test-app" not in s.to_json()
