@@ -25,7 +25,7 @@ def rebalance(shares: dict[str, float], changed: str, value: float) -> dict[str,
     if total <= 0:
         scaled = {m: rest / len(others) for m in others}
     else:
-        scaled = {m: s * rest / total for m, s in others.items()}
+        scaled = {m: (s / total) * rest for m, s in others.items()}  # proportion first: no underflow
     return {changed: value, **scaled}
 
 
