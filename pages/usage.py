@@ -11,6 +11,7 @@ from roi.ui.state import show_flash, store
 from roi.ui.usage_widgets import model_mapping, upload_and_import, use_as_workload
 from roi.ui.widgets import chart, chart_scale
 from roi.usage import delete_import, list_imports, priced_store, reconcile, summary
+from roi.usage.ingest import IMPORT_COLUMNS
 from roi.usage.workload import mean_latency, monthly_spend, top_groups
 
 show_flash()
@@ -76,18 +77,7 @@ use_as_workload(priced)
 
 st.subheader("Imports")
 st.dataframe(
-    imports[
-        [
-            "id",
-            "format",
-            "file_name",
-            "imported_at",
-            "rows_read",
-            "rows_stored",
-            "skipped_duplicates",
-            "replaced",
-        ]
-    ],
+    imports[IMPORT_COLUMNS],
     hide_index=True,
     width="stretch",
 )

@@ -232,12 +232,7 @@ def cmd_ingest(a: argparse.Namespace) -> int:
         print(json.dumps(doc, indent=2))
         return 0
     for s in result.summaries:
-        note = f"{s.rows} rows read, {s.stored} stored"
-        if s.skipped_duplicates:
-            note += f", {s.skipped_duplicates} already imported (skipped)"
-        if s.replaced:
-            note += f", {s.replaced} replaced by this newer export"
-        print(f"{s.file_name}: {s.format}: {note}")
+        print(f"{s.file_name}: {s.format}: {s.describe()}")
     for w in doc["warnings"]:
         print(f"warning: {w}")
     print(_usage_text(doc))
@@ -246,6 +241,7 @@ def cmd_ingest(a: argparse.Namespace) -> int:
 
 def cmd_usage(a: argparse.Namespace) -> int:
     from roi.usage import delete_import, list_imports, priced_store, reconcile, summary
+    from roi.usage.ingest import IMPORT_COLUMNS
 
     store = open_store()
     if a.delete is not None:
@@ -256,16 +252,7 @@ def cmd_usage(a: argparse.Namespace) -> int:
         return 0
     if a.imports:
         imps = list_imports(store)
-        cols = [
-            "id",
-            "format",
-            "file_name",
-            "imported_at",
-            "rows_read",
-            "rows_stored",
-            "skipped_duplicates",
-            "replaced",
-        ]
+        cols = IMPORT_COLUMNS
         if a.json:
             print(imps[cols].to_json(orient="records", date_format="iso"))
         else:

@@ -68,14 +68,7 @@ def upload_and_import() -> None:
             st.error(f"Nothing was imported: {exc}")
             return
         bar.progress(1.0, text="Done")
-        lines = []
-        for s in result.summaries:
-            line = f"**{s.file_name}**: {s.rows:,} rows read, {s.stored:,} stored"
-            if s.skipped_duplicates:
-                line += f", {s.skipped_duplicates:,} already imported (skipped)"
-            if s.replaced:
-                line += f", {s.replaced:,} replaced by this newer export"
-            lines.append(line)
+        lines = [f"**{s.file_name}**: {s.describe()}" for s in result.summaries]
         flash("success", "Imported.\n\n- " + "\n- ".join(lines))
         st.session_state.pop("w:usage_files", None)
         st.rerun()

@@ -54,6 +54,27 @@ class ImportSummary:
     replaced: int
     warnings: list[str] = field(default_factory=list)
 
+    def describe(self) -> str:
+        """What happened to the file, in words (CLI and Usage page)."""
+        note = f"{self.rows:,} rows read, {self.stored:,} stored"
+        if self.skipped_duplicates:
+            note += f", {self.skipped_duplicates:,} already imported (skipped)"
+        if self.replaced:
+            note += f", {self.replaced:,} replaced by this newer export"
+        return note
+
+
+IMPORT_COLUMNS = [
+    "id",
+    "format",
+    "file_name",
+    "imported_at",
+    "rows_read",
+    "rows_stored",
+    "skipped_duplicates",
+    "replaced",
+]
+
 
 def _kind(df: pd.DataFrame) -> pd.Series:
     tokens = df[list(TOKEN_COLUMNS)].sum(axis=1)
