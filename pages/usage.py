@@ -33,7 +33,11 @@ doc = summary(priced)
 c1, c2, c3, c4 = st.columns(4, border=True)
 c1.metric("Spend, priced with the catalog", present.money(doc["cost_usd"]))
 c2.metric("Billed / reported", present.money(doc["reported_cost_usd"]))
-c3.metric("Requests", "unknown" if doc["requests"] is None else f"{doc['requests']:,.0f}")
+c3.metric(
+    "Requests (where the files count them)",
+    "unknown" if doc["requests"] is None else f"{doc['requests']:,.0f}",
+    help="Anthropic usage exports carry no request counts; per-request logs and OpenAI files do.",
+)
 c4.metric("Mean latency", present.seconds(mean_latency(priced)))
 st.caption(
     f"Period {doc['start'][:10]} to {doc['end'][:10]} · prices from the catalog at each row's own date"

@@ -32,7 +32,7 @@ def _layout(fig: go.Figure, title: str, *, scale: float = 1.0, height: int = 420
         plot_bgcolor="white",
         height=int(height * (1 + (scale - 1) * 0.6)),
         margin={"l": 70, "r": 20, "t": 60 * scale, "b": 10},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0},
+        legend={"orientation": "v", "yanchor": "top", "y": 1, "xanchor": "left", "x": 1.02},
         hoverlabel={"font_size": 13 * scale},
         colorway=PALETTE,
     )
@@ -319,7 +319,7 @@ def usage_spend_by_month(monthly: pd.DataFrame, *, scale: float = 1.0) -> go.Fig
             hovertemplate="%{x}: $%{y:,.2f}<extra>" + m + "</extra>",
         )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="Month", type="category")
+    fig.update_xaxes(title="Month", type="category", categoryorder="category ascending")
     fig.update_yaxes(title="Spend priced with the catalog (USD)", tickprefix="$", tickformat=",.0f")
     return _layout(fig, "Spend per month by model", scale=scale)
 
