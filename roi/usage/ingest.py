@@ -82,7 +82,7 @@ def _kind(df: pd.DataFrame) -> pd.Series:
 
 
 def _buckets(df: pd.DataFrame, per_request: bool) -> pd.DataFrame:
-    """Sum rows sharing a key; per-request rows go into hourly buckets with latency sums."""
+    """Sum rows sharing a key; per-request rows go into daily buckets with latency sums."""
     df = df.copy()
     df["kind"] = _kind(df)
     df["model_raw"] = df["model_raw"].fillna(NO_MODEL)  # e.g. a credit line on the bill
@@ -109,11 +109,15 @@ def _buckets(df: pd.DataFrame, per_request: bool) -> pd.DataFrame:
         df["latency_s_sum"] = (df["latency_s"] * df["requests"]).where(timed)
         df["ttft_s_sum"] = (df["ttft_s"] * df["requests"]).where(timed & df["ttft_s"].notna())
         df["timed_requests"] = df["requests"].where(timed)
+    return _regroup(df)
+
+
+def _regroup(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per key with the values summed (also merges the buckets of successive chunks)."""
     keys = list(KEY_COLUMNS)
-    filled = df[keys].astype(object).where(df[keys].notna(), None)
-    df[keys] = filled
-    grouped = df.groupby(keys, dropna=False, sort=False)[list(VALUE_COLUMNS)].sum(min_count=1)
-    out = grouped.reset_index()
+    df = df.copy()
+    df[keys] = df[keys].astype(object).where(df[keys].notna(), None)
+    out = df.groupby(keys, dropna=False, sort=False)[list(VALUE_COLUMNS)].sum(min_count=1).reset_index()
     for c in TOKEN_COLUMNS:
         out[c] = out[c].fillna(0.0)
     return out
@@ -142,28 +146,33 @@ def _histogram(df: pd.DataFrame) -> str:
     return json.dumps({"edges": HIST_EDGES.round(4).tolist(), "counts": counts.tolist()})
 
 
+def _new_requests(conn, imp: int, df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Drop requests already stored (or repeated in this file) and record the new ids."""
+    has_id = df["request_id"].notna()
+    dup_in_file = has_id & df["request_id"].duplicated()
+    ids = df.loc[has_id & ~dup_in_file, "request_id"].astype(str).tolist()
+    seen: set[str] = set()
+    for i in range(0, len(ids), ID_BATCH):
+        chunk = ids[i : i + ID_BATCH]
+        seen.update(
+            conn.execute(
+                select(UsageRequestId.request_id).where(UsageRequestId.request_id.in_(chunk))
+            ).scalars()
+        )
+    old = has_id & df["request_id"].astype(str).isin(seen)
+    keep = ~dup_in_file & ~old
+    df = df[keep]
+    new_ids = df.loc[df["request_id"].notna(), "request_id"].astype(str).tolist()
+    if new_ids:
+        _insert_ids(conn, new_ids, imp)
+    return df, int((~keep).sum())
+
+
 def _store_frame(conn, imp: int, fmt: str, df: pd.DataFrame, per_request: bool) -> tuple[int, int, int]:
     """Store one frame (a whole file, or one chunk of a big one); returns (stored, skipped, replaced)."""
     skipped = replaced = 0
     if per_request and df["request_id"].notna().any():
-        has_id = df["request_id"].notna()
-        dup_in_file = has_id & df["request_id"].duplicated()
-        ids = df.loc[has_id & ~dup_in_file, "request_id"].astype(str).tolist()
-        seen: set[str] = set()
-        for i in range(0, len(ids), ID_BATCH):
-            chunk = ids[i : i + ID_BATCH]
-            seen.update(
-                conn.execute(
-                    select(UsageRequestId.request_id).where(UsageRequestId.request_id.in_(chunk))
-                ).scalars()
-            )
-        old = has_id & df["request_id"].astype(str).isin(seen)
-        keep = ~dup_in_file & ~old
-        skipped = int((~keep).sum())
-        df = df[keep]
-        new_ids = df.loc[df["request_id"].notna(), "request_id"].astype(str).tolist()
-        if new_ids:
-            _insert_ids(conn, new_ids, imp)
+        df, skipped = _new_requests(conn, imp, df)
         records = _records(_buckets(df, True))
         for r in records:
             r["dedup_key"] = None
@@ -263,27 +272,41 @@ def store_results(store: Store, items: list[tuple[ReadResult, str, bytes]]) -> l
 def store_stream(
     store: Store, fmt: str, file_name: str, fingerprint: bytes, frames, *, per_request: bool, progress=None
 ) -> ImportSummary:
-    """Store a big file chunk by chunk in one transaction: memory stays bounded by the chunk size."""
-    rows = stored = skipped = replaced = 0
+    """Store a big per-request log chunk by chunk in one transaction.
+
+    Memory stays bounded: each chunk's new request ids go to the store as it is read, and its
+    requests are summed into daily buckets merged with the previous chunks' (a few per day × model
+    × dimensions, however many requests).
+    """
+    rows = skipped = 0
     counts = np.zeros(len(HIST_EDGES) - 1, dtype=np.int64)
+    merged: pd.DataFrame | None = None
     with store.engine.begin() as conn:
         imp = _new_import(conn, fmt, file_name, fingerprint, 0, [])
         for df in frames:
             rows += len(df)
-            a, b, c = _store_frame(conn, imp, fmt, df, per_request)
-            stored, skipped, replaced = stored + a, skipped + b, replaced + c
-            lat = df["latency_s"].dropna().to_numpy()
+            kept, dropped = _new_requests(conn, imp, df) if per_request else (df, 0)
+            skipped += dropped
+            buckets = _buckets(kept, per_request)
+            merged = buckets if merged is None else _regroup(pd.concat([merged, buckets], ignore_index=True))
+            lat = kept["latency_s"].dropna().to_numpy()
             if lat.size:
                 counts += np.histogram(np.clip(lat, HIST_EDGES[0], HIST_EDGES[-1]), bins=HIST_EDGES)[0]
             if progress:
                 progress(rows)
+        records = _records(merged) if merged is not None and len(merged) else []
+        for r in records:
+            r["dedup_key"] = None
+            r["import_id"] = imp
+        if records:
+            conn.execute(insert(UsageRow), records)
         hist = (
             json.dumps({"edges": HIST_EDGES.round(4).tolist(), "counts": counts.tolist()})
             if counts.any()
             else ""
         )
-        _finish_import(conn, imp, stored, skipped, replaced, hist, rows)
-    return ImportSummary(imp, fmt, file_name, rows, stored, skipped, replaced, [])
+        _finish_import(conn, imp, len(records), skipped, 0, hist, rows)
+    return ImportSummary(imp, fmt, file_name, rows, len(records), skipped, 0, [])
 
 
 def _same(a: object, b: object) -> bool:
