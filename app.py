@@ -20,6 +20,7 @@ pages = [
     st.Page("pages/routing.py", title="Routing what-if", icon=":material/alt_route:"),
     st.Page("pages/break_even.py", title="Break-even & ROI", icon=":material/trending_up:"),
     st.Page("pages/scenarios.py", title="Scenarios", icon=":material/folder_open:"),
+    st.Page("pages/report.py", title="Report", icon=":material/description:"),
     presentation,
 ]
 # Presentation mode hides the menu (and with it every editing page) and shows the slides.

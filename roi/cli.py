@@ -17,6 +17,7 @@ from roi.catalog import UnknownModelError, catalog_entries
 from roi.engine import evaluate
 from roi.optimize import optimize
 from roi.present import money, percent, seconds, share
+from roi.report.cli import add_report_command
 from roi.scenario import ScenarioError, load_scenario
 from roi.store import StoreError, open_store
 
@@ -403,6 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_evaluate)
     s = sub.add_parser("db", help="create or upgrade the database schema")
     s.set_defaults(func=cmd_db)
+    add_report_command(sub)
     return p
 
 

@@ -45,8 +45,16 @@ def _on_presentation_toggle() -> None:
 
 
 def sidebar() -> None:
-    """Presentation mode switch and the app version; shared by every page."""
+    """The firm's branding, the presentation mode switch; shared by every page."""
+    from roi.report.branding import load_branding
+    from roi.ui.state import store
+
+    branding = load_branding(store())
+    if branding.logo_png:
+        st.logo(branding.logo_png)
     with st.sidebar:
+        if branding.firm_name:
+            st.markdown(f"**{branding.firm_name}**")
         st.toggle(
             "Presentation mode",
             value=presenting(),

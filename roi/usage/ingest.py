@@ -41,6 +41,7 @@ LONG_CONTEXT = 200_000
 HIST_EDGES = np.geomspace(0.05, 600, 41)
 ID_BATCH = 20000  # ids per IN (...) lookup; below SQLite's 32,766 variable limit
 NO_MODEL = "(no model)"
+MERGE_ROWS = 400_000  # streamed imports merge their chunks' buckets once this many have piled up
 
 
 @dataclass
@@ -280,20 +281,22 @@ def store_stream(
     """
     rows = skipped = 0
     counts = np.zeros(len(HIST_EDGES) - 1, dtype=np.int64)
-    merged: pd.DataFrame | None = None
+    pending: list[pd.DataFrame] = []  # bucket frames not merged yet (merging is the costly part)
     with store.engine.begin() as conn:
         imp = _new_import(conn, fmt, file_name, fingerprint, 0, [])
         for df in frames:
             rows += len(df)
             kept, dropped = _new_requests(conn, imp, df) if per_request else (df, 0)
             skipped += dropped
-            buckets = _buckets(kept, per_request)
-            merged = buckets if merged is None else _regroup(pd.concat([merged, buckets], ignore_index=True))
+            pending.append(_buckets(kept, per_request))
+            if sum(len(p) for p in pending) > MERGE_ROWS:
+                pending = [_regroup(pd.concat(pending, ignore_index=True))]
             lat = kept["latency_s"].dropna().to_numpy()
             if lat.size:
                 counts += np.histogram(np.clip(lat, HIST_EDGES[0], HIST_EDGES[-1]), bins=HIST_EDGES)[0]
             if progress:
                 progress(rows)
+        merged = _regroup(pd.concat(pending, ignore_index=True)) if pending else None
         records = _records(merged) if merged is not None and len(merged) else []
         for r in records:
             r["dedup_key"] = None

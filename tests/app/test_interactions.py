@@ -245,3 +245,19 @@ def test_evaluate_page_runs_a_sample_run_and_uses_the_results(monkeypatch):
     assert intake.accuracy[HAIKU] == pytest.approx(8 / 64)
     assert s.provenance[f"tasks.Intake classification.accuracy.{HAIKU}"]["n"] == 64
     assert "sk-test-app" not in s.to_json()
+
+
+def test_report_page_offers_every_export_and_saves_branding():
+    from roi.report import FORMATS
+
+    at = page("report").run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == [spec.label for spec in FORMATS.values()]
+    at.text_input[0].set_value("Hale & Pardo LLP")
+    at.color_picker[0].set_value("#AA3300")
+    next(b for b in at.button if b.label == "Save branding").click().run()
+    assert not at.exception
+    assert any("Branding saved" in s.value for s in at.success)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    assert any("Hale & Pardo LLP" in m.value for m in app.markdown)

@@ -1,0 +1,68 @@
+"""Report: an offline HTML report, a deck, a PDF and the numbers, plus the firm's branding."""
+
+import streamlit as st
+
+from roi.report import FORMATS, build
+from roi.report.branding import Branding, BrandingError, load_branding, save_branding
+from roi.report.formats import file_name
+from roi.report.html import scenario_from_html
+from roi.scenario import ScenarioError
+from roi.ui.state import current_scenario, evaluated, flash, replace_scenario, show_flash, store
+from roi.ui.widgets import scenario_banner
+
+show_flash()
+st.title("Report")
+s = current_scenario()
+scenario_banner(s)
+result = evaluated(s)
+branding = load_branding(store())
+
+if result is not None:
+    st.write(
+        "Everything the dashboard shows for this scenario, with every assumption and its source. "
+        "Files are built when you click (the deck and the PDF take a few seconds)."
+    )
+    cols = st.columns(len(FORMATS))
+    for col, (fmt, spec) in zip(cols, FORMATS.items(), strict=True):
+        col.download_button(
+            spec.label,
+            data=lambda fmt=fmt, r=result, b=branding: build(r, fmt, branding=b),
+            file_name=file_name(s, fmt),
+            mime=spec.mime,
+            on_click="ignore",
+            width="stretch",
+            icon=":material/download:",
+        )
+
+st.subheader("Branding")
+with st.form("branding"):
+    firm = st.text_input("Firm name", value=branding.firm_name)
+    accent = st.color_picker("Accent colour", value=branding.accent)
+    logo = st.file_uploader("Logo (PNG or JPEG, up to 2 MB)", type=["png", "jpg", "jpeg"])
+    clear = st.checkbox("Remove the logo", disabled=branding.logo_png is None)
+    if st.form_submit_button("Save branding"):
+        try:
+            data = None if clear else (logo.getvalue() if logo is not None else branding.logo_png)
+            save_branding(store(), Branding(firm_name=firm, accent=accent, logo_png=data))
+        except BrandingError as exc:
+            st.error(f"Not saved: {exc}")
+        else:
+            flash("success", "Branding saved: the app and every export use it.")
+            st.rerun()
+if branding.logo_png:
+    st.image(branding.logo_png, width=160)
+
+st.subheader("Open a report")
+up = st.file_uploader(
+    "An HTML report made by this app (its scenario is embedded)", type=["html"], key="w:report_upload"
+)
+if up is not None and st.session_state.get("roi.report_uploaded") != up.file_id:
+    st.session_state["roi.report_uploaded"] = up.file_id
+    try:
+        opened = scenario_from_html(up.getvalue())
+    except (ScenarioError, ValueError) as exc:
+        st.error(f"{up.name} was not opened: {exc}. The current scenario is unchanged.")
+    else:
+        replace_scenario(opened)
+        flash("success", f'Opened "{opened.name}" from {up.name}.')
+        st.rerun()

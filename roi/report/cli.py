@@ -1,0 +1,70 @@
+"""`roi report SCENARIO.json --out FILE`: the extension of FILE picks html, pptx, pdf, xlsx or csv.
+
+Wired into `roi.cli.build_parser` with `add_report_command(sub)`. Bad input raises ValueError,
+ScenarioError, OSError or RuntimeError, which the main CLI prints as one line and exits with 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from roi.report import FORMATS, build, format_for_path
+from roi.report.branding import Branding, load_branding
+from roi.scenario import Scenario, load_scenario
+
+
+def _branding(a: argparse.Namespace) -> Branding:
+    """The firm's saved branding (settings in the store), unless --no-branding."""
+    if a.no_branding:
+        return Branding()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from roi.store import StoreError, open_store
+
+    try:
+        store = open_store()
+    except (SQLAlchemyError, StoreError) as exc:
+        raise RuntimeError(
+            f"cannot read the branding from the store ({exc.__class__.__name__}); "
+            "pass --no-branding to export without it"
+        ) from None
+    try:
+        return load_branding(store)
+    finally:
+        store.dispose()
+
+
+def load_input(path: str) -> Scenario:
+    """A scenario JSON file, or a report made by `roi report` (its embedded scenario)."""
+    if path.lower().endswith((".html", ".htm")):
+        from roi.report.html import scenario_from_html
+
+        return scenario_from_html(Path(path).read_bytes())
+    return load_scenario(path)
+
+
+def cmd_report(a: argparse.Namespace) -> int:
+    fmt = format_for_path(a.out)  # an unknown extension fails before any work
+    scenario = load_input(a.file)
+    data = build(scenario, fmt, branding=_branding(a))
+    out = Path(a.out)
+    out.write_bytes(data)
+    print(f"wrote {out} ({FORMATS[fmt].label}, {len(data):,} bytes)")
+    return 0
+
+
+def add_report_command(sub) -> None:
+    """Add `report` to the `roi` subcommands (`sub` is build_parser's add_subparsers())."""
+    kinds = ", ".join(f.extension for f in FORMATS.values())
+    s = sub.add_parser(
+        "report",
+        help="export a scenario as an offline HTML report, PPTX deck, PDF, XLSX or CSV",
+        description=f"Export a scenario for a client. The extension of --out picks the format ({kinds}).",
+    )
+    s.add_argument("file", help="scenario JSON file (or an HTML report made by roi report)")
+    s.add_argument("--out", required=True, help=f"file to write; its extension is one of {kinds}")
+    s.add_argument(
+        "--no-branding", action="store_true", help="ignore the firm name, logo and colour in settings"
+    )
+    s.set_defaults(func=cmd_report)
