@@ -194,13 +194,13 @@ def tornado(bars: list[Bar], *, scale: float = 1.0) -> go.Figure:
         customdata=[b.high for b in bars],
         hovertemplate="%{y} +20%: $%{customdata:,.0f}<extra></extra>",
     )
-    fig.add_vline(x=base, line_color="#24292F", annotation_text=f"as entered: ${base:,.0f}")
+    fig.add_vline(x=base, line_color="#24292F")
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(title="Net benefit over the horizon (USD)", tickprefix="$", tickformat=",.0f")
     fig.update_yaxes(autorange="reversed")
     return _layout(
         fig,
-        "Sensitivity: net benefit with each input ±20%",
+        f"Sensitivity: net benefit with each input ±20% (as entered: {'-' if base < 0 else ''}${abs(base):,.0f})",
         scale=scale,
         height=max(320, 45 * len(names) + 120),
     )
