@@ -58,13 +58,19 @@ def _on_cascade(task: str) -> None:
         flash("error", str(exc))
 
 
+def _seed(key: str, value: object) -> str:
+    """Seed a widget from the scenario through session state only (never also as a default value)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
+
+
 def task_controls(t: Task, models: list[str], small: str, baseline: str) -> None:
     mode = CASCADE if t.routing.cascade else SPLIT
     st.radio(
         "Routing",
         [SPLIT, CASCADE],
-        index=[SPLIT, CASCADE].index(mode),
-        key=f"w:mode:{t.name}",
+        key=_seed(f"w:mode:{t.name}", mode),
         horizontal=True,
         on_change=_on_mode,
         args=(t.name, small, baseline),
@@ -76,16 +82,14 @@ def task_controls(t: Task, models: list[str], small: str, baseline: str) -> None
         c1.selectbox(
             "First model",
             models,
-            index=models.index(a),
-            key=f"w:casc:{t.name}:first",
+            key=_seed(f"w:casc:{t.name}:first", a),
             on_change=_on_cascade,
             args=(t.name,),
         )
         c2.selectbox(
             "Escalate to",
             models,
-            index=models.index(b),
-            key=f"w:casc:{t.name}:second",
+            key=_seed(f"w:casc:{t.name}:second", b),
             on_change=_on_cascade,
             args=(t.name,),
         )
@@ -93,8 +97,7 @@ def task_controls(t: Task, models: list[str], small: str, baseline: str) -> None
             "Escalation rate (%)",
             0,
             100,
-            round(100 * t.routing.escalation_rate),
-            key=f"w:casc:{t.name}:e",
+            key=_seed(f"w:casc:{t.name}:e", round(100 * t.routing.escalation_rate)),
             on_change=_on_cascade,
             args=(t.name,),
             help="Share of requests the first model passes on to the second.",
@@ -106,8 +109,7 @@ def task_controls(t: Task, models: list[str], small: str, baseline: str) -> None
             f"{m} (%)",
             0,
             100,
-            round(100 * t.routing.shares.get(m, 0.0)),
-            key=_split_key(t.name, m),
+            key=_seed(_split_key(t.name, m), round(100 * t.routing.shares.get(m, 0.0))),
             on_change=_on_split,
             args=(t.name, m, models),
         )
