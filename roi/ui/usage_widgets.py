@@ -7,7 +7,7 @@ import streamlit as st
 
 from roi.scenario import ScenarioError
 from roi.ui.state import current_scenario, flash, replace_scenario, store
-from roi.usage import READERS, UsageFormatError, ingest, read_usage
+from roi.usage import READERS, UsageFormatError, ingest, list_imports, read_usage
 from roi.usage.formats import _load_readers
 from roi.usage.pricing import Alias, set_alias
 from roi.usage.workload import DIMENSIONS, scenario_from_usage, traffic
@@ -148,7 +148,8 @@ def use_as_workload(priced: pd.DataFrame) -> None:
         help="Replace the task mix with this traffic; the baseline becomes today's actual model mix.",
     ):
         try:
-            s = scenario_from_usage(current_scenario(), groups, counts)
+            files = list_imports(store())["file_name"].tolist()
+            s = scenario_from_usage(current_scenario(), groups, counts, files=files)
         except ScenarioError as exc:
             st.error(str(exc))
             return

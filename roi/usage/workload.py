@@ -56,7 +56,11 @@ def traffic(priced: pd.DataFrame, by: str) -> list[GroupTraffic]:
 
 
 def scenario_from_usage(
-    base: Scenario, groups: list[GroupTraffic], requests_per_month: dict[str, float] | None = None
+    base: Scenario,
+    groups: list[GroupTraffic],
+    requests_per_month: dict[str, float] | None = None,
+    *,
+    files: list[str] | None = None,
 ) -> Scenario:
     """A scenario whose tasks are the imported traffic and whose baseline is today's actual mix.
 
@@ -99,8 +103,9 @@ def scenario_from_usage(
                 baseline_routing=dict(mix),
             )
         )
-        provenance[f"tasks.{g.name}.volume"] = {"kind": "imported" if g.requests is not None else "assumed"}
-        provenance[f"tasks.{g.name}.tokens"] = {"kind": "imported"}
+        imported = {"kind": "imported", "files": list(files or [])}
+        provenance[f"tasks.{g.name}.volume"] = imported if g.requests is not None else {"kind": "assumed"}
+        provenance[f"tasks.{g.name}.tokens"] = imported
     if not tasks:
         raise ScenarioError("the imported usage has no priced traffic to turn into tasks")
     in_play = set(base.models_in_play()) | models
