@@ -129,11 +129,12 @@ def _on_routine(small: str) -> None:
 
 def routine_slider(s: Scenario, small: str) -> None:
     value = routing.routine_share(s, small)
+    # mirror the scenario every run: per-task edits and Optimize move this share too
+    st.session_state["w:routine"] = round(100 * (value or 0.0))
     st.slider(
         "Share of routine work on the small model (%)",
         0,
         100,
-        round(100 * (value or 0.0)),
         key="w:routine",
         on_change=_on_routine,
         args=(small,),

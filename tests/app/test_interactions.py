@@ -261,3 +261,10 @@ def test_report_page_offers_every_export_and_saves_branding():
     assert any("Branding saved" in s.value for s in at.success)
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     assert any("Hale & Pardo LLP" in m.value for m in app.markdown)
+
+
+def test_routine_slider_follows_per_task_edits():
+    at = page("routing").run()
+    at.slider(key=f"w:split:Intake classification:{HAIKU}").set_value(40).run()
+    expected = routing.routine_share(at.session_state[SCENARIO_KEY], HAIKU)
+    assert at.slider(key="w:routine").value == round(100 * expected) < 100
