@@ -67,7 +67,7 @@ chosen = st.multiselect(
     "Choose the models in play",
     sorted(set(all_ids) | set(s.models_in_play())),
     default=s.models_in_play(),
-    key="w:in_play",
+    key=f"w:in_play:{'|'.join(s.models_in_play())}",
 )
 if st.button("Update models in play"):
     _apply(set_models_in_play, chosen)

@@ -80,7 +80,19 @@ else:
                 results[n] = evaluate(db.load_scenario(n).scenario)
             except ScenarioError as exc:
                 st.warning(f"{n}: {exc}")
-        st.dataframe(compare_frame(results), hide_index=True, width="stretch")
+        table = compare_frame(results)
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                **{c: st.column_config.NumberColumn(c, format="dollar") for c in table.columns if "$" in c},
+                "savings %": st.column_config.NumberColumn("savings %", format="%.1f%%"),
+                "accuracy %": st.column_config.NumberColumn("accuracy %", format="%.1f%%"),
+                "ROI %": st.column_config.NumberColumn("ROI %", format="%.0f%%"),
+                "mean latency s": st.column_config.NumberColumn("mean latency s", format="%.1f s"),
+            },
+        )
         chart(charts.compare_scenarios(results, scale=chart_scale()), "scenarios.compare")
 
 st.subheader("File and link")
@@ -108,9 +120,8 @@ if uploaded is not None and st.session_state.get("roi.uploaded") != uploaded.fil
 
 link = f"?{share.PARAM}={share.encode(s)}"
 base_url = (st.context.url or "").split("?")[0]
-st.text_input(
-    "Share link (opens this scenario for anyone who can reach the app)", base_url + link, key="w:share_link"
-)
+st.markdown("**Share link** (opens this scenario for anyone who can reach the app)")
+st.code(base_url + link, language=None, wrap_lines=True)
 st.caption(
     "The link holds the scenario itself, validated when opened; no API key or saved data travels in it."
 )

@@ -134,6 +134,14 @@ def add_custom_model(
     model = model.strip()
     if not model:
         raise ScenarioError("custom model: give it a name")
+    try:
+        resolve_model_ref(model)
+    except UnknownModelError:
+        pass
+    else:
+        raise ScenarioError(
+            f'custom model "{model}": that id is a catalog model; give a discount on it instead, or pick another id'
+        )
     if min(input, output, cache_write, cache_read, ttft_s) < 0 or output_tokens_per_s <= 0:
         raise ScenarioError(f'custom model "{model}": prices and latency must be positive numbers')
     d = ModelDef(

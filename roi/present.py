@@ -44,12 +44,17 @@ def headline_tiles(r: Result) -> list[Tile]:
     lat, blat = r.mean_latency_s, r.baseline_mean_latency_s
     acc, bacc = r.accuracy, r.baseline_accuracy
     pay = r.projection.payback_month
+    empty = r.matrix.volume.sum() == 0
+
+    def delta(x: float | None, text: str) -> str | None:
+        return None if x is None or abs(x) < 1e-9 or empty else text
+
     return [
         Tile("Monthly spend, today", money(b1), None, help="Month 1, every task on the baseline model."),
         Tile(
             "Monthly spend, routed",
             money(m1),
-            None if b1 == 0 else f"{money(m1 - b1)}",
+            delta(m1 - b1, money(m1 - b1)),
             "inverse",
             "Month 1 token spend with the routing below.",
         ),
@@ -57,7 +62,9 @@ def headline_tiles(r: Result) -> list[Tile]:
         Tile(
             "Mean latency",
             seconds(lat),
-            None if lat is None or blat is None else f"{lat - blat:+.1f} s vs today",
+            None
+            if lat is None or blat is None
+            else delta(round(lat - blat, 1), f"{lat - blat:+.1f} s vs today"),
             "inverse",
             "Request-weighted mean time to a full answer.",
         ),
@@ -66,20 +73,25 @@ def headline_tiles(r: Result) -> list[Tile]:
             seconds(r.p95_latency_s),
             None
             if r.p95_latency_s is None or r.baseline_p95_latency_s is None
-            else f"{r.p95_latency_s - r.baseline_p95_latency_s:+.1f} s vs today",
+            else delta(
+                round(r.p95_latency_s - r.baseline_p95_latency_s, 1),
+                f"{r.p95_latency_s - r.baseline_p95_latency_s:+.1f} s vs today",
+            ),
             "inverse",
             "95% of requests are answered within this, counting each task at its mean latency.",
         ),
         Tile(
             "Expected accuracy",
             share(acc),
-            None if acc is None or bacc is None else f"{100 * (acc - bacc):+.1f} pts vs today",
+            None
+            if acc is None or bacc is None
+            else delta(round(100 * (acc - bacc), 1), f"{100 * (acc - bacc):+.1f} pts vs today"),
             "normal",
             "Request-weighted share of answers that are right.",
         ),
         Tile(
             "Payback",
-            f"month {pay}" if pay else "not within horizon",
+            "—" if empty else (f"month {pay}" if pay else "not within horizon"),
             None,
             help="First month in which the cumulative net benefit reaches zero.",
         ),

@@ -29,6 +29,16 @@ def rebalance(shares: dict[str, float], changed: str, value: float) -> dict[str,
     return {changed: value, **scaled}
 
 
+def percentages(shares: dict[str, float], models: list[str]) -> dict[str, int]:
+    """Whole percentages per model that add up to exactly 100 (largest remainder), for sliders."""
+    raw = {m: 100 * shares.get(m, 0.0) for m in models}
+    out = {m: int(v) for m, v in raw.items()}
+    missing = 100 - sum(out.values()) if any(raw.values()) else 0
+    for m in sorted(raw, key=lambda m: raw[m] - out[m], reverse=True)[: max(0, missing)]:
+        out[m] += 1
+    return out
+
+
 def set_routing(s: Scenario, task: str, routing: Routing) -> Scenario:
     if not any(t.name == task for t in s.tasks):
         raise ScenarioError(f'task "{task}": no such task')
@@ -44,6 +54,8 @@ def set_split(s: Scenario, task: str, shares: dict[str, float]) -> Scenario:
 
 
 def set_cascade(s: Scenario, task: str, first: str, second: str, escalation_rate: float) -> Scenario:
+    if first == second:
+        raise ScenarioError(f'task "{task}": routing.cascade: escalate to a different model than {first}')
     if not 0.0 <= escalation_rate <= 1.0:
         raise ScenarioError(f'task "{task}": routing.escalation_rate: expected 0..1, got {escalation_rate}')
     return set_routing(s, task, Routing(cascade=(first, second), escalation_rate=escalation_rate))

@@ -244,6 +244,8 @@ def _parse_routing(v: Any, task: str) -> Routing:
         c = d["cascade"]
         if not isinstance(c, list) or len(c) != 2 or not all(isinstance(m, str) and m for m in c):
             raise ScenarioError(f'task "{task}": routing.cascade: expected two model ids [small, large]')
+        if c[0] == c[1]:
+            raise ScenarioError(f'task "{task}": routing.cascade: escalate to a different model than {c[0]}')
         if "escalation_rate" not in d:
             raise ScenarioError(f'task "{task}": routing.escalation_rate: required for a cascade (0..1)')
         e = _num(d["escalation_rate"], "routing.escalation_rate", task, hi=1.0)

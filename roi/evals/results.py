@@ -138,7 +138,8 @@ def cascade(df: pd.DataFrame, task: str, small: str, large: str, step: int = 5) 
 def to_csv(df: pd.DataFrame) -> str:
     safe = df.copy()
     for c in ("answer", "error", "item_id", "task", "model"):
-        safe[c] = safe[c].astype(str).map(lambda v: "'" + v if v[:1] in ("=", "+", "-", "@") else v)
+        text = safe[c].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+        safe[c] = text.map(lambda v: "'" + v if v[:1] in ("=", "+", "-", "@") else v)
     return safe[RESULT_COLUMNS].to_csv(index=False)
 
 
@@ -156,9 +157,17 @@ def from_csv(data: bytes, name: str = "results.csv") -> pd.DataFrame:
     for c in RESULT_COLUMNS:
         if c not in df.columns:
             df[c] = np.nan
-    df["correct"] = df["correct"].map(
-        lambda v: None if pd.isna(v) else str(v).strip().lower() in ("true", "1", "yes")
-    )
+    for c in ("answer", "error"):
+        df[c] = df[c].astype(object).where(df[c].notna(), "").astype(str)
+    truth = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+    words = df["correct"].map(lambda v: "" if pd.isna(v) else str(v).strip().lower())
+    unknown = (words != "") & ~words.isin(list(truth))
+    if unknown.any():
+        i = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise ResultsError(
+            f"{name}, row {i + 2}, column “correct”: expected true or false, got “{df['correct'].iloc[i]}”"
+        )
+    df["correct"] = words.map(lambda v: truth.get(v))
     for c in (
         "latency_s",
         "ttft_s",

@@ -27,9 +27,9 @@ def _on_split(task: str, model: str, models: list[str]) -> None:
     for m in models:
         current.setdefault(m, 0.0)
     new = routing.rebalance(current, model, st.session_state[_split_key(task, model)] / 100)
-    for m in models:
+    for m, pct in routing.percentages(new, models).items():
         if m != model:
-            st.session_state[_split_key(task, m)] = round(100 * new.get(m, 0.0))
+            st.session_state[_split_key(task, m)] = pct
     set_scenario(routing.set_split(s, task, new))
 
 
@@ -104,12 +104,13 @@ def task_controls(t: Task, models: list[str], small: str, baseline: str) -> None
         )
         return
     cols = st.columns(len(models))
+    pct = routing.percentages(t.routing.shares, models)
     for col, m in zip(cols, models, strict=True):
         col.slider(
             f"{m} (%)",
             0,
             100,
-            key=_seed(_split_key(t.name, m), round(100 * t.routing.shares.get(m, 0.0))),
+            key=_seed(_split_key(t.name, m), pct[m]),
             on_change=_on_split,
             args=(t.name, m, models),
         )
@@ -123,8 +124,10 @@ def _on_routine(small: str) -> None:
         if t.complexity != "routine":
             continue
         st.session_state[f"w:mode:{t.name}"] = SPLIT
-        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"w:split:{t.name}:")]:
-            st.session_state[key] = round(100 * t.routing.shares.get(key.rsplit(":", 1)[1], 0.0))
+        keys = [k for k in st.session_state if isinstance(k, str) and k.startswith(f"w:split:{t.name}:")]
+        pct = routing.percentages(t.routing.shares, [k.rsplit(":", 1)[1] for k in keys])
+        for key in keys:
+            st.session_state[key] = pct[key.rsplit(":", 1)[1]]
 
 
 def routine_slider(s: Scenario, small: str) -> None:

@@ -46,7 +46,7 @@ MERGE_ROWS = 400_000  # streamed imports merge their chunks' buckets once this m
 
 @dataclass
 class ImportSummary:
-    import_id: int
+    import_id: int | None  # None when the file added nothing new
     format: str
     file_name: str
     rows: int  # rows read from the file
@@ -57,6 +57,8 @@ class ImportSummary:
 
     def describe(self) -> str:
         """What happened to the file, in words (CLI and Usage page)."""
+        if self.import_id is None:
+            return f"{self.rows:,} rows read, nothing new: all of it was already imported"
         note = f"{self.rows:,} rows read, {self.stored:,} stored"
         if self.skipped_duplicates:
             note += f", {self.skipped_duplicates:,} already imported (skipped)"

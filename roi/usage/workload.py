@@ -107,7 +107,9 @@ def scenario_from_usage(
         provenance[f"tasks.{g.name}.volume"] = imported if g.requests is not None else {"kind": "assumed"}
         provenance[f"tasks.{g.name}.tokens"] = imported
     if not tasks:
-        raise ScenarioError("the imported usage has no priced traffic to turn into tasks")
+        raise ScenarioError(
+            "No group has any requests: enter each group's monthly requests (the files carry none)"
+        )
     in_play = set(base.models_in_play()) | models
     tasks = [replace(t, accuracy={m: PLACEHOLDER_ACCURACY for m in sorted(in_play)}) for t in tasks]
     for t in tasks:

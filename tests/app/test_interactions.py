@@ -97,7 +97,8 @@ def test_models_page_discount_and_bad_removal():
     at.button[1].click().run()  # the form's Apply (after "Update models in play")
     s = at.session_state[SCENARIO_KEY]
     assert s.models[s.baseline_model].discount == pytest.approx(0.2)
-    at.multiselect(key="w:in_play").set_value([HAIKU]).run()
+    in_play = next(m for m in at.multiselect if m.key.startswith("w:in_play"))
+    in_play.set_value([HAIKU]).run()
     at.button[0].click().run()
     assert any("still used" in e.value for e in at.error)
     assert at.session_state[SCENARIO_KEY].models_in_play() == s.models_in_play()
@@ -117,7 +118,7 @@ def test_scenarios_save_conflict_load_and_upload(tmp_path):
     assert any("changed by someone else" in e.value for e in at.error)
     # a tampered upload is refused and the scenario stays
     before = at.session_state[SCENARIO_KEY]
-    assert share.decode(at.text_input(key="w:share_link").value.split("?s=")[1]) == before
+    assert share.decode(at.code[0].value.split("?s=")[1]) == before
 
 
 def test_share_link_opens_scenario_and_bad_link_keeps_current():
@@ -268,3 +269,18 @@ def test_routine_slider_follows_per_task_edits():
     at.slider(key=f"w:split:Intake classification:{HAIKU}").set_value(40).run()
     expected = routing.routine_share(at.session_state[SCENARIO_KEY], HAIKU)
     assert at.slider(key="w:routine").value == round(100 * expected) < 100
+
+
+def test_custom_model_survives_update_and_cannot_shadow_the_catalog():
+    at = page("models").run()
+    form = at.text_input  # the custom model form's id field is the only text input besides search
+    model_id = next(t for t in form if t.label == "Model id")
+    model_id.set_value("onprem-llama")
+    next(b for b in at.button if b.label == "Add custom model").click().run()
+    assert "onprem-llama" in at.session_state[SCENARIO_KEY].models
+    next(b for b in at.button if b.label == "Update models in play").click().run()
+    assert "onprem-llama" in at.session_state[SCENARIO_KEY].models
+    next(t for t in at.text_input if t.label == "Model id").set_value(HAIKU)
+    next(b for b in at.button if b.label == "Add custom model").click().run()
+    assert any("is a catalog model" in e.value for e in at.error)
+    assert not at.session_state[SCENARIO_KEY].models[HAIKU].custom

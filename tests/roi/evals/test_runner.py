@@ -267,3 +267,19 @@ def test_cascade_csv_roundtrip_and_scenario(store, fake):
     ends = payback_at_interval_ends(s)
     assert set(ends) == {"low", "high"}
     assert unmatched == []
+
+
+def test_results_csv_with_blank_errors_and_bad_values():
+    from roi.evals.results import ResultsError
+
+    csv = (
+        "item_id,task,model,status,answer,correct,confidence,latency_s,ttft_s,input_tokens,cache_write_tokens,"
+        "cache_read_tokens,output_tokens,cost_usd,error\n"
+        "a,T,m,ok,tax,true,0.9,1.0,0.2,100,0,0,5,0.001,\n"
+        "b,T,m,ok,=1+1,false,,,,100,0,0,5,0.001,\n"
+    )
+    df = from_csv(csv.encode())
+    assert summarize(df)[["n", "correct"]].iloc[0].tolist() == [2, 1]
+    assert to_csv(df).splitlines()[2].split(",")[4] == "'=1+1"
+    with pytest.raises(ResultsError, match="row 3, column “correct”: expected true or false, got “maybe”"):
+        from_csv(csv.replace("false", "maybe").encode())
