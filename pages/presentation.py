@@ -3,11 +3,13 @@
 import streamlit as st
 
 from roi.slides import slides
-from roi.ui.state import current_scenario, evaluated, show_flash
+from roi.ui.state import current_scenario, evaluated, presenting, show_flash
 from roi.ui.widgets import chart, tiles
 
 STEP_KEY = "roi.slide"
 show_flash()
+if not presenting():
+    st.page_link("pages/overview.py", label="Back to the dashboard", icon=":material/arrow_back:")
 s = current_scenario()
 result = evaluated(s)
 if result is None:
