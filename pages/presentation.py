@@ -8,8 +8,8 @@ from roi.ui.widgets import chart, tiles
 
 STEP_KEY = "roi.slide"
 show_flash()
-if not presenting():
-    st.page_link("pages/overview.py", label="Back to the dashboard", icon=":material/arrow_back:")
+if not presenting() and st.button("Back to the dashboard", icon=":material/arrow_back:"):
+    st.switch_page("pages/overview.py")
 s = current_scenario()
 result = evaluated(s)
 if result is None:
