@@ -5,23 +5,27 @@ from datetime import date
 
 import streamlit as st
 
-from roi import DATA_DIR, charts
+from roi import DATA_DIR
 from roi.catalog import catalog_entries
 from roi.evals.results import (
     ResultsError,
-    apply_to_scenario,
-    cascade,
     from_csv,
     results,
     runs,
     summarize,
-    to_csv,
 )
 from roi.evals.runner import RunConfig, estimate
 from roi.evals.sets import EvalSetError, load_eval_set, parse_eval_set
-from roi.ui.eval_widgets import RUN_KEY, api_key, progress_panel, start
-from roi.ui.state import current_scenario, flash, replace_scenario, show_flash, store
-from roi.ui.widgets import chart, chart_scale
+from roi.ui.eval_widgets import (
+    RUN_KEY,
+    api_key,
+    cascade_view,
+    progress_panel,
+    result_charts,
+    start,
+    use_results,
+)
+from roi.ui.state import show_flash, store
 
 show_flash()
 st.title("Evaluate")
@@ -152,50 +156,6 @@ if df is None or df.empty:
 
 summary = summarize(df)
 st.dataframe(summary, hide_index=True, width="stretch")
-scale = chart_scale()
-a, b = st.columns(2)
-with a:
-    chart(charts.eval_accuracy(summary, scale=scale), "eval.accuracy")
-with b:
-    chart(charts.eval_cost_per_correct(summary, scale=scale), "eval.cost")
-if df["latency_s"].notna().any():
-    chart(charts.eval_latency(df, scale=scale), "eval.latency")
-else:
-    st.caption("No latency in these results (batch mode or imported without timings).")
-
-st.subheader("Cascade: small model first, escalate when unsure")
-tasks = sorted(df["task"].unique())
-run_models = sorted(df["model"].unique())
-if len(run_models) >= 2:
-    c1, c2, c3 = st.columns(3)
-    task = c1.selectbox("Task", tasks, key="w:casc_task")
-    small = c2.selectbox("Small model", run_models, key="w:casc_small")
-    large = c3.selectbox("Escalate to", [m for m in run_models if m != small], key="w:casc_large")
-    table = cascade(df, task, small, large)
-    if table.empty or df[(df["model"] == small) & (df["task"] == task)]["confidence"].isna().all():
-        st.caption("No confidences in these results for that task (label tasks ask for one).")
-    else:
-        chart(charts.cascade_curve(table, small, large, scale=scale), "eval.cascade")
-        st.dataframe(table, hide_index=True, width="stretch")
-
-st.download_button(
-    "Export results CSV",
-    to_csv(df),
-    file_name=f"{label.replace(' ', '_')}.csv",
-    mime="text/csv",
-    on_click="ignore",
-    icon=":material/download:",
-)
-tokens = st.checkbox(
-    "Also use the measured tokens per request",
-    key="w:eval_tokens",
-    help="Off by default: sample documents may be shorter or longer than your real traffic.",
-)
-if st.button("Use these results in the scenario", type="primary", icon=":material/input:"):
-    new, unmatched = apply_to_scenario(current_scenario(), summary, run=label, tokens=tokens)
-    replace_scenario(new)
-    note = (
-        f" Eval tasks without a scenario task of the same name: {', '.join(unmatched)}." if unmatched else ""
-    )
-    flash("success", f"Measured accuracy and latency from {label} are now in the scenario.{note}")
-    st.rerun()
+result_charts(df, summary)
+cascade_view(df)
+use_results(df, summary, label)
