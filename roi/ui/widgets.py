@@ -7,6 +7,7 @@ import streamlit as st
 
 from roi import present
 from roi.engine import Result
+from roi.provenance import measured_count
 from roi.scenario import Scenario
 from roi.ui.state import PRESENT_KEY, presenting
 
@@ -29,8 +30,10 @@ def tiles(r: Result) -> None:
 def scenario_banner(s: Scenario) -> None:
     st.caption(f"Scenario: **{s.name}** · prices as of {s.as_of.isoformat()} · {len(s.tasks)} tasks")
     if s.illustrative:
+        measured = measured_count(s)
+        rest = f" except the {measured} accuracies measured by sample runs" if measured else ""
         st.info(
-            "Illustrative demo data: every number is an assumption, not a measurement.",
+            f"Illustrative demo data: every number is an assumption{rest}, not a measurement.",
             icon=":material/info:",
         )
 

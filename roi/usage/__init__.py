@@ -9,7 +9,7 @@ import pandas as pd
 
 from roi.store import Store
 from roi.usage.formats import READERS, read_usage
-from roi.usage.ingest import ImportSummary, delete_import, list_imports, store_results, stored_rows
+from roi.usage.ingest import ImportSummary, delete_import, list_imports, row_kind, store_results, stored_rows
 from roi.usage.pricing import aliases, price, reconcile, summary
 from roi.usage.schema import ReadResult, UsageFormatError
 
@@ -89,7 +89,8 @@ def ingest(
                 Path(big[0]).name, "a file this big is imported on its own; import it separately"
             )
         one = ingest_stream(store, big[0])
-        doc = summary(priced_store(store), one.format)
+        stored = priced_store(store)
+        doc = summary(stored[stored["import_id"] == one.import_id], one.format)  # this import only
         doc |= {"rows": one.rows, "skipped_duplicates": one.skipped_duplicates, "replaced": one.replaced}
         doc["warnings"] = one.warnings
         return Ingested([one], doc)
@@ -97,9 +98,7 @@ def ingest(
     summaries = store_results(store, items)
     frames = [r.frame for r, _, _ in items]
     batch = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    from roi.usage.ingest import _kind  # the same rule the store applies
-
-    batch["kind"] = _kind(batch)
+    batch["kind"] = row_kind(batch)  # the same rule the store applies
     doc = summary(price(batch, aliases(store)), ", ".join(sorted({s.format for s in summaries})))
     doc["skipped_duplicates"] = sum(s.skipped_duplicates for s in summaries)
     doc["replaced"] = sum(s.replaced for s in summaries)

@@ -79,7 +79,7 @@ IMPORT_COLUMNS = [
 ]
 
 
-def _kind(df: pd.DataFrame) -> pd.Series:
+def row_kind(df: pd.DataFrame) -> pd.Series:
     tokens = df[list(TOKEN_COLUMNS)].sum(axis=1)
     return np.where(df["token_type"].notna() & (tokens == 0), "cost", "usage")
 
@@ -87,7 +87,7 @@ def _kind(df: pd.DataFrame) -> pd.Series:
 def _buckets(df: pd.DataFrame, per_request: bool) -> pd.DataFrame:
     """Sum rows sharing a key; per-request rows go into daily buckets with latency sums."""
     df = df.copy()
-    df["kind"] = _kind(df)
+    df["kind"] = row_kind(df)
     df["model_raw"] = df["model_raw"].fillna(NO_MODEL)  # e.g. a credit line on the bill
     if per_request:
         total_in = (
@@ -256,7 +256,12 @@ def store_results(store: Store, items: list[tuple[ReadResult, str, bytes]]) -> l
             stored, skipped, replaced = _store_frame(
                 conn, imp, result.format, result.frame, result.per_request
             )
-            _finish_import(conn, imp, stored, skipped, replaced, _histogram(result.frame))
+            if stored == 0 and replaced == 0:
+                # nothing new (e.g. the same file again): no empty import to list or delete later
+                conn.execute(delete(UsageImport).where(UsageImport.id == imp))
+                imp = None
+            else:
+                _finish_import(conn, imp, stored, skipped, replaced, _histogram(result.frame))
             summaries.append(
                 ImportSummary(
                     imp,
@@ -305,12 +310,13 @@ def store_stream(
             r["import_id"] = imp
         if records:
             conn.execute(insert(UsageRow), records)
-        hist = (
-            json.dumps({"edges": HIST_EDGES.round(4).tolist(), "counts": counts.tolist()})
-            if counts.any()
-            else ""
-        )
-        _finish_import(conn, imp, len(records), skipped, 0, hist, rows)
+            counted = {"edges": HIST_EDGES.round(4).tolist(), "counts": counts.tolist()}
+            _finish_import(
+                conn, imp, len(records), skipped, 0, json.dumps(counted) if counts.any() else "", rows
+            )
+        else:  # nothing new, as in store_results: no empty import to list
+            conn.execute(delete(UsageImport).where(UsageImport.id == imp))
+            imp = None
     return ImportSummary(imp, fmt, file_name, rows, len(records), skipped, 0, [])
 
 

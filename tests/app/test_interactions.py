@@ -246,6 +246,10 @@ def test_evaluate_page_runs_a_sample_run_and_uses_the_results(monkeypatch):
     assert intake.accuracy[HAIKU] == pytest.approx(8 / 64)
     assert s.provenance[f"tasks.Intake classification.accuracy.{HAIKU}"]["n"] == 64
     assert "sk-test-app" not in s.to_json()
+    overview = page("overview")
+    overview.session_state[SCENARIO_KEY] = s
+    overview.run()
+    assert any("except the" in i.value and "measured by sample runs" in i.value for i in overview.info)
 
 
 def test_report_page_offers_every_export_and_saves_branding():

@@ -678,6 +678,7 @@ class _Handler(BaseHTTPRequestHandler):
 
         time.sleep(_seconds_for(fake.latency_s, model))  # time to first byte
         if fault is not None and fault.kind == "drop" and not stream:
+            rec["outcome"] = "dropped"
             self._abort(fault.how)
 
         try:
@@ -709,15 +710,16 @@ class _Handler(BaseHTTPRequestHandler):
         }
         self._event("message_start", {"type": "message_start", "message": start_msg})
         if fault is not None and fault.kind == "drop":
+            rec["outcome"] = "dropped"
             self._abort(fault.how)
         if fault is not None and fault.kind == "stream_error":
             etype = fault.error_type or "overloaded_error"
+            rec["outcome"] = "stream_error"  # before the client can see it (requests are recorded on arrival)
             self._event(
                 "error",
                 {"type": "error", "error": {"type": etype, "message": ERROR_MESSAGES.get(etype, etype)}},
             )
             self._chunk(b"")
-            rec["outcome"] = "stream_error"
             return
 
         text = message["content"][0]["text"]

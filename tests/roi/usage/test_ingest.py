@@ -33,6 +33,9 @@ def test_same_file_twice_is_not_counted_twice(store):
     assert again.summaries[0].stored == 0
     assert again.summaries[0].skipped_duplicates == first.summaries[0].stored
     assert summary(priced_store(store)) == total
+    # nothing new was stored, so no empty import is listed (deleting it could not remove anything)
+    assert again.summaries[0].import_id is None and len(list_imports(store)) == 1
+    assert "already imported" in again.summaries[0].describe()
 
 
 def test_a_newer_export_of_the_same_period_replaces_changed_buckets(store, tmp_path):
@@ -175,6 +178,9 @@ def test_a_big_log_is_streamed_in_chunks_with_the_same_totals(store, monkeypatch
         assert got[key] == pytest.approx(expected[key]), key
     stored = priced_store(store)
     assert not stored.duplicated(["start", "model_raw", "api_key", "user", "tag", "project"]).any()
+    assert result.document["requests"] == expected["requests"]
     again = ingest(store, [log])
     assert again.summaries[0].skipped_duplicates == result.summaries[0].rows
+    assert again.summaries[0].import_id is None and again.document["rows"] == result.summaries[0].rows
+    assert again.document["output_tokens"] == 0  # the document describes this import: nothing new
     assert summary(priced_store(store))["requests"] == expected["requests"]
