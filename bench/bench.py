@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from roi.catalog import catalog_entries  # noqa: E402
-from roi.engine import evaluate, task_matrix  # noqa: E402
+from roi.engine import compute, task_matrix  # noqa: E402
 from roi.optimize import frontier, optimize  # noqa: E402
 from roi.scenario import demo_scenario, parse_scenario  # noqa: E402
 
@@ -79,14 +79,14 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
 
 def main() -> None:
     s = big_scenario()
-    evaluate(s)  # warm the catalog cache, as a running app has
+    compute(s)  # warm the catalog cache, as a running app has
     tm = task_matrix(s)
     rows = [
-        ("evaluate 500 tasks x 12 models x 36 months (full)", timed(lambda: evaluate(s), 30), 20),
-        ("evaluate, reusing the task matrix (slider change)", timed(lambda: evaluate(s, tm), 30), None),
+        ("compute 500 tasks x 12 models x 36 months (full)", timed(lambda: compute(s), 30), 20),
+        ("compute, reusing the task matrix (slider change)", timed(lambda: compute(s, tm), 30), None),
         ("optimize 500 x 12 (cheapest split per task)", timed(lambda: optimize(s), 10), 200),
         ("cost-accuracy frontier 500 x 12", timed(lambda: frontier(tm), 10), None),
-        ("evaluate the demo scenario", timed(lambda: evaluate(demo_scenario()), 30), None),
+        ("compute the demo scenario", timed(lambda: compute(demo_scenario()), 30), None),
     ]
     print(f"{'benchmark':55} {'median ms':>10} {'best ms':>9} {'target ms':>10}")
     for name, (med, best), target in rows:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from roi.engine import evaluate  # noqa: E402
+from roi.engine import compute  # noqa: E402
 from roi.report import FORMATS, build  # noqa: E402
 from roi.report.browser import chromium_path  # noqa: E402
 from roi.scenario import demo_scenario  # noqa: E402
@@ -33,7 +33,7 @@ def timed(fmt: str, repeat: int) -> tuple[float, float, int]:
 
 
 def main() -> None:
-    evaluate(demo_scenario())  # warm the catalog cache, as a running app has
+    compute(demo_scenario())  # warm the catalog cache, as a running app has
     try:
         chromium_path()
         browser = True

@@ -6,7 +6,7 @@ from roi import charts, present, routing
 from roi.evals.results import payback_at_interval_ends
 from roi.sensitivity import accuracy_curve
 from roi.ui.money_inputs import money_inputs
-from roi.ui.state import current_scenario, evaluated, show_flash
+from roi.ui.state import computed, current_scenario, show_flash
 from roi.ui.widgets import chart, chart_scale, scenario_banner
 
 show_flash()
@@ -14,7 +14,7 @@ st.title("Break-even & ROI")
 money_inputs()
 s = current_scenario()
 scenario_banner(s)
-result = evaluated(s)
+result = computed(s)
 if result is None:
     st.stop()
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from roi import DATA_DIR
 from roi.catalog import catalog_entries
+from roi.errors import EvalSetError
 from roi.evals.results import (
     ResultsError,
     from_csv,
@@ -15,7 +16,7 @@ from roi.evals.results import (
     summarize,
 )
 from roi.evals.runner import RunConfig, estimate
-from roi.evals.sets import EvalSetError, load_eval_set, parse_eval_set
+from roi.evals.sets import load_eval_set, parse_eval_set
 from roi.ui.eval_widgets import (
     RUN_KEY,
     api_key,

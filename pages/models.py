@@ -6,6 +6,7 @@ import streamlit as st
 
 from roi import charts
 from roi.catalog import providers
+from roi.errors import ScenarioError
 from roi.modelset import (
     add_custom_model,
     catalog_frame,
@@ -14,7 +15,6 @@ from roi.modelset import (
     set_override,
     set_price_date,
 )
-from roi.scenario import ScenarioError
 from roi.ui.state import current_scenario, flash, replace_scenario, show_flash
 from roi.ui.widgets import chart, chart_scale, scenario_banner
 

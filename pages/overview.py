@@ -4,14 +4,14 @@ import streamlit as st
 
 from roi import charts, present
 from roi.provenance import measured_count
-from roi.ui.state import current_scenario, evaluated, show_flash
+from roi.ui.state import computed, current_scenario, show_flash
 from roi.ui.widgets import chart, chart_scale, scenario_banner, tiles
 
 show_flash()
 scenario = current_scenario()
 st.title("Overview")
 scenario_banner(scenario)
-result = evaluated(scenario)
+result = computed(scenario)
 if result is not None:
     tiles(result)
     st.markdown(f"#### {present.headline_sentence(result)}")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from roi.slides import slides
-from roi.ui.state import current_scenario, evaluated, presenting, show_flash
+from roi.ui.state import computed, current_scenario, presenting, show_flash
 from roi.ui.widgets import chart, tiles
 
 STEP_KEY = "roi.slide"
@@ -11,7 +11,7 @@ show_flash()
 if not presenting() and st.button("Back to the dashboard", icon=":material/arrow_back:"):
     st.switch_page("pages/overview.py")
 s = current_scenario()
-result = evaluated(s)
+result = computed(s)
 if result is None:
     st.stop()
 deck = slides(result)

@@ -2,19 +2,19 @@
 
 import streamlit as st
 
+from roi.errors import ScenarioError
 from roi.report import FORMATS, build
 from roi.report.branding import Branding, BrandingError, load_branding, save_branding
 from roi.report.formats import file_name
 from roi.report.html import scenario_from_html
-from roi.scenario import ScenarioError
-from roi.ui.state import current_scenario, evaluated, flash, replace_scenario, show_flash, store
+from roi.ui.state import computed, current_scenario, flash, replace_scenario, show_flash, store
 from roi.ui.widgets import scenario_banner
 
 show_flash()
 st.title("Report")
 s = current_scenario()
 scenario_banner(s)
-result = evaluated(s)
+result = computed(s)
 branding = load_branding(store())
 
 if result is not None:

@@ -5,14 +5,14 @@ import streamlit as st
 from roi import charts, routing
 from roi.sensitivity import tornado
 from roi.ui.routing_controls import optimize_button, routine_slider, routing_label, task_controls
-from roi.ui.state import current_scenario, evaluated, show_flash
+from roi.ui.state import computed, current_scenario, show_flash
 from roi.ui.widgets import chart, chart_scale, scenario_banner, tiles
 
 show_flash()
 st.title("Routing what-if")
 s = current_scenario()
 scenario_banner(s)
-result = evaluated(s)
+result = computed(s)
 if result is None or not s.tasks:
     st.info("Add tasks on the Task mix page to explore routing.")
     st.stop()

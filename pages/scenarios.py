@@ -4,9 +4,9 @@ import streamlit as st
 
 from roi import charts, share
 from roi.compare import compare_frame
-from roi.engine import evaluate
-from roi.scenario import ScenarioError, load_scenario
-from roi.store import StoreError
+from roi.engine import compute
+from roi.errors import ScenarioError, StoreError
+from roi.scenario import load_scenario
 from roi.ui.state import current_scenario, flash, loaded_from, replace_scenario, show_flash, store
 from roi.ui.widgets import chart, chart_scale, scenario_banner
 
@@ -53,7 +53,7 @@ else:
     if c3.button("Load", icon=":material/upload_file:"):
         try:
             stored = db.load_scenario(pick, rev)
-            evaluate(stored.scenario)
+            compute(stored.scenario)
         except (StoreError, ScenarioError) as exc:
             st.error(f"Not loaded: {exc}")
         else:
@@ -74,10 +74,10 @@ else:
         key="w:compare",
     )
     if names:
-        results = {f"{s.name} (current)": evaluate(s)}
+        results = {f"{s.name} (current)": compute(s)}
         for n in names:
             try:
-                results[n] = evaluate(db.load_scenario(n).scenario)
+                results[n] = compute(db.load_scenario(n).scenario)
             except ScenarioError as exc:
                 st.warning(f"{n}: {exc}")
         table = compare_frame(results)
@@ -110,7 +110,7 @@ if uploaded is not None and st.session_state.get("roi.uploaded") != uploaded.fil
     st.session_state["roi.uploaded"] = uploaded.file_id
     try:
         new = load_scenario(uploaded.getvalue())
-        evaluate(new)
+        compute(new)
     except ScenarioError as exc:
         st.error(f"{uploaded.name} was not loaded: {exc}. The current scenario is unchanged.")
     else:

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from roi.engine import evaluate
+from roi.engine import compute
+from roi.errors import ScenarioError
 from roi.provenance import accuracy_table
-from roi.scenario import ScenarioError, demo_scenario
+from roi.scenario import demo_scenario
+from roi.task_table import TASK_COLUMNS, accuracy_frame, apply_frames, blank_scenario, tasks_frame
 from roi.ui.state import current_scenario, flash, replace_scenario, show_flash
 from roi.ui.widgets import scenario_banner
-from roi.workload import TASK_COLUMNS, accuracy_frame, apply_frames, blank_scenario, tasks_frame
 
 show_flash()
 st.title("Task mix")
@@ -56,7 +57,7 @@ with st.expander("Where the accuracy numbers come from"):
 if st.button("Apply changes", type="primary", icon=":material/check:"):
     try:
         new = apply_frames(s, edited_tasks, edited_acc)
-        evaluate(new)  # refuse a workload the engine cannot price, before it replaces the old one
+        compute(new)  # refuse a workload the engine cannot price, before it replaces the old one
     except ScenarioError as exc:
         st.error(f"Not applied: {exc}. The previous task mix is unchanged.")
     else:

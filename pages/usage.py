@@ -12,7 +12,7 @@ from roi.ui.usage_widgets import model_mapping, upload_and_import, use_as_worklo
 from roi.ui.widgets import chart, chart_scale
 from roi.usage import delete_import, list_imports, priced_store, reconcile, summary
 from roi.usage.ingest import IMPORT_COLUMNS
-from roi.usage.workload import mean_latency, monthly_spend, top_groups
+from roi.usage.traffic import mean_latency, monthly_spend, top_groups
 
 show_flash()
 st.title("Usage")

@@ -13,13 +13,14 @@ from collections.abc import Sequence
 from datetime import date
 
 from roi import __version__
-from roi.catalog import UnknownModelError, catalog_entries
-from roi.engine import evaluate
+from roi.catalog import catalog_entries
+from roi.engine import compute
+from roi.errors import CommandLineError, RoiError, StoreError
 from roi.optimize import optimize
 from roi.present import money, percent, seconds, share
 from roi.report.cli import add_report_command
-from roi.scenario import ScenarioError, load_scenario
-from roi.store import StoreError, open_store
+from roi.scenario import load_scenario
+from roi.store import open_store
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
@@ -64,7 +65,7 @@ def _summary(d: dict) -> str:
 
 
 def cmd_scenario(a: argparse.Namespace) -> int:
-    d = evaluate(load_scenario(a.file)).to_dict()
+    d = compute(load_scenario(a.file)).to_dict()
     print(json.dumps(d, indent=2) if a.json else _summary(d))
     return 0
 
@@ -185,7 +186,7 @@ def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
     for p in pairs:
         field, sep, column = p.partition("=")
         if not sep or not field.strip() or not column.strip():
-            raise ValueError(f"--map {p!r}: expected field=column, e.g. --map timestamp=created")
+            raise CommandLineError(f"--map {p!r}: expected field=column, e.g. --map timestamp=created")
         out[field.strip()] = column.strip().lower()
     return out
 
@@ -286,7 +287,7 @@ def cmd_evaluate(a: argparse.Namespace) -> int:
     eval_set = load_eval_set(a.set)
     models = a.model or []
     if not models and a.run is None:
-        raise ValueError("name at least one --model (or --run ID to resume a run)")
+        raise CommandLineError("name at least one --model (or --run ID to resume a run)")
     if a.dry_run:
         est = estimate(eval_set, models, batch=a.batch)
         for m, usd in est.items():
@@ -345,7 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"roi {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("scenario", help="evaluate a scenario JSON file")
+    s = sub.add_parser("scenario", help="compute a scenario JSON file: spend, latency, accuracy, payback")
     s.add_argument("file")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_scenario)
@@ -412,8 +413,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    # UsageFormatError and EvalSetError are ValueErrors; EvalRunError is a RuntimeError
-    except (ScenarioError, StoreError, UnknownModelError, ValueError, OSError, RuntimeError) as exc:
+    except RoiError as exc:
         print(f"roi: error: {exc}", file=sys.stderr)
         return 2
 

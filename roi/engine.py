@@ -20,8 +20,9 @@ from roi.catalog import (
     custom_price,
     default_latency,
 )
+from roi.errors import ScenarioError
 from roi.finance import Projection, project
-from roi.scenario import Scenario, ScenarioError, Task
+from roi.scenario import Scenario, Task
 
 BUCKETS = (
     "input_tokens",
@@ -313,7 +314,7 @@ class Result:
         }
 
 
-def evaluate(s: Scenario, tm: TaskMatrix | None = None) -> Result:
+def compute(s: Scenario, tm: TaskMatrix | None = None) -> Result:
     """Evaluate a scenario over its horizon. Pass a TaskMatrix to reuse it across routing changes."""
     tm = tm if tm is not None else task_matrix(s)
     routed, base = plan_routing(s, tm), plan_baseline(s, tm)

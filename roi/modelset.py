@@ -8,9 +8,9 @@ from datetime import date
 import pandas as pd
 
 from roi.catalog import catalog_entries, resolve_model_ref
-from roi.catalog.prices import UnknownModelError
 from roi.engine import model_specs
-from roi.scenario import ModelDef, Scenario, ScenarioError
+from roi.errors import ScenarioError, UnknownModelError
+from roi.scenario import ModelDef, Scenario
 
 
 def catalog_frame(*, as_of: date, provider: str | None = None, search: str = "") -> pd.DataFrame:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from roi.engine import Result, TaskMatrix, evaluate, plan_baseline, task_matrix
+from roi.engine import Result, TaskMatrix, compute, plan_baseline, task_matrix
 from roi.scenario import Routing, Scenario
 
 EPS = 1e-12
@@ -115,7 +115,7 @@ def optimize(s: Scenario) -> Optimized:
         else:
             tasks.append(replace(t, routing=Routing(shares=ch.shares)))
     new = s.with_tasks(tasks)
-    return Optimized(new, choices, [c.task for c in choices if c.shares is None], evaluate(new, tm))
+    return Optimized(new, choices, [c.task for c in choices if c.shares is None], compute(new, tm))
 
 
 def frontier(tm: TaskMatrix) -> np.ndarray:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from roi.scenario import Routing, Scenario, ScenarioError
+from roi.errors import ScenarioError
+from roi.scenario import Routing, Scenario
 
 
 def rebalance(shares: dict[str, float], changed: str, value: float) -> dict[str, float]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from roi import DATA_DIR
+from roi.errors import ScenarioError
 
 DEMO_SCENARIO_FILE = DATA_DIR / "demo_scenario.json"
 TOKEN_FIELDS = (
@@ -25,10 +26,6 @@ TOKEN_FIELDS = (
 )
 PRICE_FIELDS = ("input", "output", "cache_write", "cache_read")
 COMPLEXITIES = ("routine", "medium", "hard")
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be evaluated; the message names the task and field."""
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from roi.engine import evaluate, model_specs
+from roi.engine import compute, model_specs
 from roi.scenario import ModelDef, Scenario
 
 
 def horizon_net_benefit(s: Scenario) -> float:
     """Cumulative net benefit at the end of the horizon (after the one-time cost)."""
-    return float(evaluate(s).projection.cumulative[-1])
+    return float(compute(s).projection.cumulative[-1])
 
 
 def _scale_tasks(s: Scenario, **factors: float) -> Scenario:
@@ -107,7 +107,7 @@ def accuracy_curve(s: Scenario, model: str, points: int = 41) -> AccuracyCurve |
     rows = [i for i, t in enumerate(s.tasks) if model in t.accuracy]
     if not rows:
         return None
-    r = evaluate(s)
+    r = compute(s)
     served = r.matrix.volume * r.routed.calls[:, r.matrix.models.index(model)]
     # weight by the requests the model actually answers; by volume if it answers none yet
     w = served[rows] if served[rows].sum() > 0 else r.matrix.volume[rows]

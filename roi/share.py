@@ -11,7 +11,8 @@ import binascii
 import json
 import zlib
 
-from roi.scenario import Scenario, ScenarioError, parse_scenario
+from roi.errors import ScenarioError
+from roi.scenario import Scenario, parse_scenario
 
 PARAM = "s"
 MAX_PARAM_CHARS = 60_000

@@ -10,7 +10,6 @@ from roi.catalog.prices import (
     ModelPrices,
     Rates,
     Tier,
-    UnknownModelError,
     catalog_entries,
     catalog_price,
     custom_price,
@@ -18,6 +17,7 @@ from roi.catalog.prices import (
     providers,
     resolve_model_ref,
 )
+from roi.errors import UnknownModelError
 
 __all__ = [
     "CatalogEntry",

@@ -11,12 +11,10 @@ from functools import cache
 from genai_prices import data_snapshot
 from genai_prices import types as gp
 
+from roi.errors import UnknownModelError
+
 PROVENANCE_CATALOG = "catalog"
 PROVENANCE_ASSUMED = "assumed"
-
-
-class UnknownModelError(LookupError):
-    """The model id is neither in the price database nor defined by the user."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from roi.errors import ResultsError
 from roi.evals.stats import wilson
 from roi.scenario import Scenario
 from roi.store import Store
@@ -46,10 +47,6 @@ SUMMARY_KEYS = [
     "cost_usd",
     "failed",
 ]
-
-
-class ResultsError(ValueError):
-    pass
 
 
 def runs(store: Store) -> pd.DataFrame:
@@ -243,7 +240,7 @@ def measured_interval(s: Scenario, task: str, model: str) -> tuple[float, float,
 
 def payback_at_interval_ends(s: Scenario) -> dict[str, int | None] | None:
     """Payback month with every measured accuracy at the low and the high end of its interval."""
-    from roi.engine import evaluate
+    from roi.engine import compute
 
     if not any(v.get("kind") == "measured" for k, v in s.provenance.items() if ".accuracy." in k):
         return None
@@ -257,5 +254,5 @@ def payback_at_interval_ends(s: Scenario) -> dict[str, int | None] | None:
                 if iv:
                     acc[m] = iv[pick]
             tasks.append(replace(t, accuracy=acc))
-        out[end] = evaluate(s.with_tasks(tasks)).projection.payback_month
+        out[end] = compute(s.with_tasks(tasks)).projection.payback_month
     return out

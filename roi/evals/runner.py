@@ -21,7 +21,8 @@ import anthropic
 import httpx2
 from sqlalchemy import delete, insert, select, update
 
-from roi.catalog import UnknownModelError, catalog_price
+from roi.catalog import catalog_price
+from roi.errors import EvalRunError, UnknownModelError
 from roi.evals.grading import (
     CONFIDENCE_SUFFIX,
     JUDGE_SYSTEM,
@@ -43,10 +44,6 @@ RETRYABLE = (
     anthropic.InternalServerError,
     httpx2.TransportError,
 )
-
-
-class EvalRunError(RuntimeError):
-    """A run that cannot start or resume; the message says why (never contains the key)."""
 
 
 @dataclass

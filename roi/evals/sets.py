@@ -13,11 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from roi.errors import EvalSetError
+
 GRADERS = ("label", "contains", "regex", "number", "judge")
-
-
-class EvalSetError(ValueError):
-    """An eval set that cannot be used; the message names the file, the line or item and the field."""
 
 
 @dataclass(frozen=True)

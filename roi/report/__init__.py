@@ -1,6 +1,6 @@
 """Client-ready exports of a scenario: an offline HTML report, a PPTX deck, a PDF, XLSX and CSV.
 
-Every builder returns bytes and reads the same `evaluate(scenario)` result, so the numbers in each
+Every builder returns bytes and reads the same `compute(scenario)` result, so the numbers in each
 file are the numbers of `roi scenario --json`. No Streamlit here: pages and the CLI call `build`.
 The builders (plotly, python-pptx, openpyxl, Playwright) are imported on first use, so importing
 this package, as the `roi` command does at start, stays cheap.
@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from roi.engine import Result, evaluate
+from roi.engine import Result, compute
+from roi.errors import ReportError
 from roi.report.branding import Branding
 from roi.report.formats import FORMATS, ExportFormat, file_name, format_for_path
 from roi.scenario import Scenario
@@ -42,7 +43,7 @@ def render(rep: Report, fmt: str) -> bytes:
         from roi.report.csv import build_csv
 
         return build_csv(rep)
-    raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+    raise ReportError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
 def build(
@@ -56,8 +57,8 @@ def build(
     from roi.report.content import build_report
 
     if fmt not in FORMATS:
-        raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
-    result = scenario if isinstance(scenario, Result) else evaluate(scenario)
+        raise ReportError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+    result = scenario if isinstance(scenario, Result) else compute(scenario)
     return render(build_report(result, branding=branding, generated=generated), fmt)
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from roi.errors import SettingsError
 from roi.report.cells import xml_safe
 from roi.store import Store
 from roi.store.models import SettingRow
@@ -32,7 +33,7 @@ KEYS = {"firm_name": "branding.firm_name", "accent": "branding.accent", "logo": 
 settings_table = SettingRow.__table__  # created by migration 0004
 
 
-class BrandingError(ValueError):
+class BrandingError(SettingsError):
     """A firm name, accent colour or logo that cannot go into a report; the message says why."""
 
 

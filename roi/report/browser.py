@@ -14,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
+from roi.errors import ReportError
+
 T = TypeVar("T")
 
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
@@ -31,12 +33,12 @@ CHARTS_DRAWN = """() => [...document.querySelectorAll('.plotly-graph-div')]
 
 
 def chromium_path() -> str:
-    """Where Chromium is; RuntimeError with the fix when it is not installed."""
+    """Where Chromium is; ReportError with the fix when it is not installed."""
     candidates = [os.environ.get("BROWSER_PATH"), str(DEFAULT_CHROMIUM), shutil.which("chromium")]
     for c in candidates:
         if c and Path(c).is_file() and os.access(c, os.X_OK):
             return c
-    raise RuntimeError(
+    raise ReportError(
         "the PDF and PPTX exports need Chromium: install Debian's chromium package "
         "(apt-get install chromium) or set BROWSER_PATH to a Chromium executable"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from roi.errors import ReportError
 from roi.report import FORMATS, build, format_for_path
 from roi.report.branding import Branding, load_branding
 from roi.scenario import Scenario, load_scenario
@@ -20,12 +21,13 @@ def _branding(a: argparse.Namespace) -> Branding:
         return Branding()
     from sqlalchemy.exc import SQLAlchemyError
 
-    from roi.store import StoreError, open_store
+    from roi.errors import StoreError
+    from roi.store import open_store
 
     try:
         store = open_store()
     except (SQLAlchemyError, StoreError) as exc:
-        raise RuntimeError(
+        raise ReportError(
             f"cannot read the branding from the store ({exc.__class__.__name__}); "
             "pass --no-branding to export without it"
         ) from None
@@ -40,7 +42,11 @@ def load_input(path: str) -> Scenario:
     if path.lower().endswith((".html", ".htm")):
         from roi.report.html import scenario_from_html
 
-        return scenario_from_html(Path(path).read_bytes())
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise ReportError(f"{path}: cannot read the file ({exc.strerror})") from None
+        return scenario_from_html(data)
     return load_scenario(path)
 
 
@@ -49,7 +55,10 @@ def cmd_report(a: argparse.Namespace) -> int:
     scenario = load_input(a.file)
     data = build(scenario, fmt, branding=_branding(a))
     out = Path(a.out)
-    out.write_bytes(data)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise ReportError(f"{out}: cannot write the file ({exc.strerror})") from None
     print(f"wrote {out} ({FORMATS[fmt].label}, {len(data):,} bytes)")
     return 0
 

@@ -1,4 +1,4 @@
-"""What every export says, computed once from one `evaluate(scenario)` result.
+"""What every export says, computed once from one `compute(scenario)` result.
 
 The HTML report, the deck, the PDF and the workbook all read a `Report`, so a figure in one is the
 same figure in the others and in `roi scenario --json`.
@@ -86,7 +86,7 @@ class Assumption:
 
 @dataclass(frozen=True)
 class Report:
-    """One evaluated scenario and everything said about it; the costly parts (the charts need the
+    """One computed scenario and everything said about it; the costly parts (the charts need the
     sensitivity runs) are computed on first use, so the CSV never pays for the deck's charts."""
 
     result: Result

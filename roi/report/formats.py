@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from roi.errors import ReportError
 from roi.scenario import Scenario
 
 
@@ -50,7 +51,7 @@ def format_for_path(path: str | Path) -> str:
         if f.extension == ext:
             return f.name
     known = ", ".join(f.extension for f in FORMATS.values())
-    raise ValueError(f"{path}: unknown report type {ext or '(no extension)'!r}; use one of {known}")
+    raise ReportError(f"{path}: unknown report type {ext or '(no extension)'!r}; use one of {known}")
 
 
 def file_name(scenario: Scenario, fmt: str, *, today: date | None = None) -> str:

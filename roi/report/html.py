@@ -15,8 +15,9 @@ from typing import Any
 from plotly.offline import get_plotlyjs
 
 from roi import present
+from roi.errors import ScenarioError
 from roi.report.content import Report, routing_words
-from roi.scenario import Scenario, ScenarioError, parse_scenario
+from roi.scenario import Scenario, parse_scenario
 
 SCENARIO_ID = "scenario"
 FIGURES_ID = "figures"

@@ -11,6 +11,7 @@ import asyncio
 
 import plotly.graph_objects as go
 
+from roi.errors import ReportError
 from roi.report.browser import chromium_path, in_worker_thread
 
 RENDER_TIMEOUT_S = 90
@@ -32,4 +33,4 @@ def figures_to_png(figs: list[go.Figure], *, width: int, height: int, scale: flo
     try:
         return in_worker_thread(lambda: asyncio.run(_render(figs, opts, executable)))
     except Exception as exc:  # kaleido and choreographer raise their own error types
-        raise RuntimeError(f"the charts could not be rendered by Chromium (kaleido): {exc}") from exc
+        raise ReportError(f"the charts could not be rendered by Chromium (kaleido): {exc}") from exc

@@ -11,6 +11,7 @@ import tempfile
 from html import escape
 from pathlib import Path
 
+from roi.errors import ReportError
 from roi.report.browser import CHARTS_DRAWN, CHROMIUM_ARGS, block_network, chromium_path, in_worker_thread
 from roi.report.content import Report
 from roi.report.html import render_html
@@ -63,7 +64,7 @@ def _print(html: str, footer: str, executable: str) -> bytes:
                     browser.close()
         except PlaywrightError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
-            raise RuntimeError(f"the PDF could not be rendered by Chromium: {first}") from None
+            raise ReportError(f"the PDF could not be rendered by Chromium: {first}") from None
 
 
 def build_pdf(rep: Report) -> bytes:

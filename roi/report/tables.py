@@ -1,7 +1,7 @@
 """The numbers of a result as plain tables (columns + rows of raw values) for the workbook and CSV.
 
 Values are the engine's own floats, unrounded: the workbook and the CSV hold exactly the numbers of
-`evaluate(scenario).to_dict()` (`roi scenario --json`), and formatting is left to the reader.
+`compute(scenario).to_dict()` (`roi scenario --json`), and formatting is left to the reader.
 """
 
 from __future__ import annotations

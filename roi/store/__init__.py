@@ -18,18 +18,11 @@ from sqlalchemy import Engine, create_engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from roi.errors import ConflictError, StoreError
 from roi.scenario import Scenario, load_scenario
 from roi.store.models import RevisionRow, ScenarioRow, utcnow
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-class StoreError(Exception):
-    """A store operation the user asked for cannot be done; the message says why."""
-
-
-class ConflictError(StoreError):
-    pass
 
 
 def default_url() -> str:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from roi import routing
+from roi.errors import ScenarioError
 from roi.optimize import optimize
 from roi.present import share
-from roi.scenario import Routing, Scenario, ScenarioError, Task
+from roi.scenario import Routing, Scenario, Task
 from roi.ui.state import clear_widgets, current_scenario, flash, replace_scenario, set_scenario
 
 SPLIT, CASCADE = "Split", "Cascade"

@@ -10,8 +10,9 @@ from __future__ import annotations
 import streamlit as st
 
 from roi import share
-from roi.engine import Result, evaluate
-from roi.scenario import Scenario, ScenarioError, demo_scenario
+from roi.engine import Result, compute
+from roi.errors import ScenarioError
+from roi.scenario import Scenario, demo_scenario
 from roi.store import Store, open_store
 
 SCENARIO_KEY = "roi.scenario"
@@ -72,7 +73,7 @@ def apply_share_link() -> None:
     st.session_state[SHARE_SEEN_KEY] = param
     try:
         s = share.decode(param)
-        evaluate(s)  # catalog-level checks (unknown models, missing accuracy) before accepting it
+        compute(s)  # catalog-level checks (unknown models, missing accuracy) before accepting it
     except ScenarioError as exc:
         flash("error", f"{exc}. The scenario you had is unchanged.")
         return
@@ -86,12 +87,12 @@ def store() -> Store:
     return open_store()
 
 
-def evaluated(s: Scenario) -> Result | None:
+def computed(s: Scenario) -> Result | None:
     """Evaluate, turning a bad scenario into an inline message instead of a traceback."""
     try:
-        return evaluate(s)
+        return compute(s)
     except ScenarioError as exc:
-        st.error(f"This scenario cannot be evaluated: {exc}")
+        st.error(f"This scenario cannot be computed: {exc}")
         return None
 
 

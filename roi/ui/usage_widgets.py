@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from roi.scenario import ScenarioError
+from roi.errors import ScenarioError, UsageFormatError
 from roi.ui.state import current_scenario, flash, replace_scenario, store
-from roi.usage import READERS, UsageFormatError, ingest, list_imports, read_usage
+from roi.usage import READERS, ingest, list_imports, read_usage
 from roi.usage.formats import _load_readers
 from roi.usage.pricing import Alias, set_alias
-from roi.usage.workload import DIMENSIONS, scenario_from_usage, traffic
+from roi.usage.traffic import DIMENSIONS, scenario_from_usage, traffic
 
 AUTO = "detect from the header"
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from roi.errors import UsageFormatError
 from roi.store import Store
 from roi.usage.formats import READERS, read_usage
 from roi.usage.ingest import ImportSummary, delete_import, list_imports, row_kind, store_results, stored_rows
 from roi.usage.pricing import aliases, price, reconcile, summary
-from roi.usage.schema import ReadResult, UsageFormatError
+from roi.usage.schema import ReadResult
 
 
 @dataclass

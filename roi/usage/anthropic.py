@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from roi.errors import UsageFormatError
 from roi.usage.csvio import Dialect, drop_blank_and_total_rows, numbers, read_text_table, timestamps
 from roi.usage.formats import Reader, register
-from roi.usage.schema import ReadResult, UsageFormatError, empty_frame, normalized
+from roi.usage.schema import ReadResult, empty_frame, normalized
 
 CONSOLE_USAGE = "anthropic-console-usage"
 CONSOLE_COST = "anthropic-console-cost"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from roi.usage.schema import UsageFormatError
+from roi.errors import UsageFormatError
 
 DELIMITERS = (",", ";", "\t", "|")
 _NUM_JUNK = re.compile(r"[\s$€£\u00a0\u202f']")

@@ -11,7 +11,8 @@ import pandas as pd
 from sqlalchemy import Float, MetaData, Table, cast, create_engine, func, select
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
-from roi.usage.schema import ReadResult, UsageFormatError, normalized
+from roi.errors import UsageFormatError
+from roi.usage.schema import ReadResult, normalized
 
 TABLE = "LiteLLM_SpendLogs"
 FORMAT = "litellm-db"

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from roi.errors import UsageFormatError
 from roi.usage.csvio import decode, read_text_table
-from roi.usage.schema import ReadResult, UsageFormatError
+from roi.usage.schema import ReadResult
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ import re
 import numpy as np
 import pandas as pd
 
+from roi.errors import UsageFormatError
 from roi.usage.csvio import Dialect, drop_blank_and_total_rows, numbers, read_text_table, timestamps
 from roi.usage.formats import Reader, register
-from roi.usage.schema import ReadResult, UsageFormatError, normalized
+from roi.usage.schema import ReadResult, normalized
 
 FORMAT = "generic"
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from roi.errors import UsageFormatError
 from roi.usage.csvio import (
     Dialect,
     drop_blank_and_total_rows,
@@ -34,7 +35,7 @@ from roi.usage.csvio import (
     timestamps,
 )
 from roi.usage.formats import Reader, register
-from roi.usage.schema import ReadResult, UsageFormatError, normalized
+from roi.usage.schema import ReadResult, normalized
 
 FORMAT = "litellm-spendlogs"
 REQUIRED = ("request_id", "starttime", "model", "prompt_tokens", "completion_tokens", "spend")

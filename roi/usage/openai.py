@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from roi.errors import UsageFormatError
 from roi.usage.csvio import (
     Dialect,
     drop_blank_and_total_rows,
@@ -20,7 +21,7 @@ from roi.usage.csvio import (
     timestamps,
 )
 from roi.usage.formats import Reader, register
-from roi.usage.schema import ReadResult, UsageFormatError, normalized
+from roi.usage.schema import ReadResult, normalized
 
 USAGE_REQUIRED = ("start_time", "model", "num_model_requests", "input_tokens", "output_tokens")
 # The count columns that are all empty on an empty time bucket.

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import delete, insert, select
 
-from roi.catalog import UnknownModelError, catalog_price, custom_price, resolve_model_ref
+from roi.catalog import catalog_price, custom_price, resolve_model_ref
 from roi.catalog.prices import ModelPrices
+from roi.errors import UnknownModelError
 from roi.store import Store
 from roi.store.models import ModelAlias
 from roi.usage.schema import TOKEN_COLUMNS

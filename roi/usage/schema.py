@@ -39,19 +39,6 @@ COLUMNS: dict[str, str] = {
 }
 
 
-class UsageFormatError(ValueError):
-    """A file refused whole. The message names the file, row and column and what was expected."""
-
-    def __init__(self, file: str, message: str, *, row: int | None = None, column: str | None = None) -> None:
-        where = file
-        if row is not None:
-            where += f", row {row}"
-        if column is not None:
-            where += f", column “{column}”"
-        super().__init__(f"{where}: {message}")
-        self.file, self.row, self.column = file, row, column
-
-
 @dataclass
 class ReadResult:
     format: str  # reader name, e.g. "anthropic-console-usage"

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from roi import routing, share
-from roi.engine import evaluate
+from roi.engine import compute
 from roi.optimize import optimize
 from roi.present import money
 from roi.scenario import demo_scenario
@@ -33,14 +33,14 @@ def test_routine_slider_changes_the_engine_figures():
     assert at.slider(key="w:routine").value == 100
     at.slider(key="w:routine").set_value(40).run()
     assert not at.exception
-    expected = evaluate(routing.set_routine_share(demo_scenario(), HAIKU, 0.4))
+    expected = compute(routing.set_routine_share(demo_scenario(), HAIKU, 0.4))
     assert metrics(at)["Monthly spend, routed"] == money(expected.month1_spend)
     assert at.session_state[SCENARIO_KEY] == expected.scenario
 
 
 def test_task_split_sliders_always_sum_to_100():
     at = page("routing").run()
-    models = evaluate(demo_scenario()).matrix.models
+    models = compute(demo_scenario()).matrix.models
     task = "Contract review"  # 80% Sonnet / 20% Opus in the demo
     at.slider(key=f"w:split:{task}:{HAIKU}").set_value(50).run()
     values = {m: at.slider(key=f"w:split:{task}:{m}").value for m in models}
@@ -73,7 +73,7 @@ def test_optimize_applies_the_optimizer_result():
 def test_break_even_inputs_move_payback():
     at = page("break_even").run()
     at.number_input(key="w:money:one_time_cost").set_value(150_000.0).run()
-    expected = evaluate(dataclasses.replace(demo_scenario(), one_time_cost=150_000.0))
+    expected = compute(dataclasses.replace(demo_scenario(), one_time_cost=150_000.0))
     assert metrics(at)["Payback"] == f"month {expected.projection.payback_month}"
     at.number_input(key="w:money:volume_growth_per_month").set_value(5.0).run()
     assert at.session_state[SCENARIO_KEY].volume_growth_per_month == pytest.approx(0.05)
@@ -172,7 +172,7 @@ def test_usage_page_shows_imports_reconciles_and_builds_a_workload():
     assert all(t.requests_per_month == 1000.0 for t in s.tasks)
     assert all(t.baseline_routing for t in s.tasks)
     # the baseline is today's actual spend: the scenario's baseline spend is the imported spend scaled to a month
-    assert evaluate(s).month1_baseline_spend > 0
+    assert compute(s).month1_baseline_spend > 0
 
 
 def test_evaluate_page_without_a_key_uses_imported_results(monkeypatch):

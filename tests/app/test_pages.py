@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from roi.engine import evaluate
+from roi.engine import compute
 from roi.present import money
 from roi.scenario import demo_scenario, parse_scenario
 from roi.ui.state import SCENARIO_KEY
@@ -35,7 +35,7 @@ def test_page_opens_on_empty_scenario(page):
 def test_app_router_opens_overview_with_demo_figures():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     assert not at.exception
-    r = evaluate(demo_scenario())
+    r = compute(demo_scenario())
     values = {m.label: m.value for m in at.metric}
     assert values["Monthly spend, today"] == money(r.month1_baseline_spend)
     assert values["Monthly spend, routed"] == money(r.month1_spend)

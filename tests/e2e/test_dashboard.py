@@ -12,7 +12,7 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from roi import share
-from roi.engine import evaluate
+from roi.engine import compute
 from roi.present import money
 from roi.routing import set_routine_share
 from roi.scenario import demo_scenario
@@ -111,7 +111,7 @@ def test_moving_the_routine_slider_back_restores_the_spend(app_page, shot):
     # all routine work on the small model: the engine's figure (the demo's email-triage cascade is replaced)
     everything_small = set_routine_share(demo_scenario(), "claude-haiku-4-5", 1.0)
     try:
-        expect(routed).to_have_text(money(evaluate(everything_small).month1_spend))
+        expect(routed).to_have_text(money(compute(everything_small).month1_spend))
         no_errors(app_page)
     except AssertionError:
         shot(app_page, "routing-slider-back")

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from roi.cli import main
-from roi.engine import evaluate
+from roi.engine import compute
 from roi.scenario import DEMO_SCENARIO_FILE, demo_scenario
 
 KEYS = {
@@ -43,7 +43,7 @@ def test_scenario_json_matches_engine(capsys):
         "baseline_latency_s",
         "accuracy",
     }
-    assert out == json.loads(json.dumps(evaluate(demo_scenario()).to_dict()))
+    assert out == json.loads(json.dumps(compute(demo_scenario()).to_dict()))
     assert len(out["cumulative_net_benefit"]) == demo_scenario().horizon_months
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from roi.engine import evaluate
-from roi.scenario import ScenarioError, parse_scenario
+from roi.engine import compute
+from roi.errors import ScenarioError
+from roi.scenario import parse_scenario
 
 # Two custom models with round prices so the hand arithmetic stays readable.
 MODELS = {
@@ -58,7 +59,7 @@ def doc(**over):
 
 
 def test_single_task_worked_by_hand():
-    r = evaluate(parse_scenario(doc()))
+    r = compute(parse_scenario(doc()))
     # small: (1000×1 + 100×5)/1e6 = $0.0015 per request → 1000 requests = $1.50
     # large: (1000×10 + 100×50)/1e6 = $0.015 per request → $15.00
     assert r.month1_spend == pytest.approx(1.5)
@@ -87,7 +88,7 @@ def test_cache_buckets_growth_and_payback():
     t.update(
         input_tokens=200, cache_write_tokens=400, cache_read_tokens=2000, output_tokens=40, error_cost=0.0
     )
-    r = evaluate(parse_scenario(d))
+    r = compute(parse_scenario(d))
     # small: (200×1 + 400×1.25 + 2000×0.1 + 40×5)/1e6 = (200+500+200+200)/1e6 = $0.0011
     # large: (200×10 + 400×12.5 + 2000×1 + 40×50)/1e6 = (2000+5000+2000+2000)/1e6 = $0.011
     assert r.month1_spend == pytest.approx(1.1)
@@ -101,14 +102,14 @@ def test_cache_buckets_growth_and_payback():
 def test_cascade_cost_latency_and_accuracy():
     d = doc()
     d["tasks"][0]["routing"] = {"cascade": ["small", "large"], "escalation_rate": 0.2}
-    r = evaluate(parse_scenario(d))
+    r = compute(parse_scenario(d))
     # cost 0.0015 + 0.2 × 0.015 = 0.0045 → $4.50; latency 1.5 + 0.2×6 = 2.7 s
     assert r.month1_spend == pytest.approx(4.5)
     assert r.mean_latency_s == pytest.approx(2.7)
     # assumed accuracy (1−0.2)×0.9 + 0.2×0.95 = 0.91
     assert r.accuracy == pytest.approx(0.91)
     d["tasks"][0]["accuracy"]["small>large"] = 0.94  # measured cascade accuracy wins
-    assert evaluate(parse_scenario(d)).accuracy == pytest.approx(0.94)
+    assert compute(parse_scenario(d)).accuracy == pytest.approx(0.94)
 
 
 def test_split_and_request_weighted_means():
@@ -127,7 +128,7 @@ def test_split_and_request_weighted_means():
             "routing": {"large": 1.0},
         }
     )
-    r = evaluate(parse_scenario(d))
+    r = compute(parse_scenario(d))
     # triage: 0.75×0.0015 + 0.25×0.015 = 0.004875 → $4.875; opinions 3000 × 1000×50/1e6 = $150
     assert r.month1_spend == pytest.approx(154.875)
     # latency: triage 0.75×1.5 + 0.25×6 = 2.625; opinions measured 30 s → (1000×2.625 + 3000×30)/4000
@@ -148,7 +149,7 @@ def test_catalog_model_with_discount_and_long_context_tier():
         accuracy={"claude-sonnet-4-5": 0.9},
         routing={"claude-sonnet-4-5": 1},
     )
-    r = evaluate(parse_scenario(d))
+    r = compute(parse_scenario(d))
     # 250k input > 200k: long-context tier $6 in / $22.5 out; 10% discount
     # (250000×6 + 1000×22.5)/1e6 = 1.5225 × 0.9 = 1.37025 per request × 1000
     assert r.month1_spend == pytest.approx(1370.25)
@@ -158,7 +159,7 @@ def test_batch_task_uses_batch_prices():
     d = doc(models={}, price_date="2026-11-01")
     d["baseline"] = {"model": "claude-haiku-4-5"}
     d["tasks"][0].update(accuracy={"claude-haiku-4-5": 0.9}, routing={"claude-haiku-4-5": 1}, batch=True)
-    r = evaluate(parse_scenario(d))
+    r = compute(parse_scenario(d))
     # Haiku 4.5 batch: $0.5 in, $2.5 out → (1000×0.5 + 100×2.5)/1e6 × 1000 = $0.75
     assert r.month1_spend == pytest.approx(0.75)
 
@@ -202,30 +203,30 @@ def test_malformed_scenarios_name_task_and_field(mutate, message):
     d = doc()
     mutate(d)
     with pytest.raises(ScenarioError) as err:
-        evaluate(parse_scenario(d))
+        compute(parse_scenario(d))
     assert message in str(err.value)
 
 
 def test_roundtrip_preserves_results():
     s = parse_scenario(doc())
     again = parse_scenario(__import__("json").loads(s.to_json()))
-    assert evaluate(again).to_dict() == evaluate(s).to_dict()
+    assert compute(again).to_dict() == compute(s).to_dict()
 
 
 def test_p95_ish_latency_is_request_weighted():
     d = doc()
     d["tasks"].append(dict(d["tasks"][0], name="slow", requests_per_month=50, routing={"large": 1.0}))
-    r = evaluate(parse_scenario(d))
+    r = compute(parse_scenario(d))
     # 1000 requests at 1.5 s, 50 at 6 s: the 95th percentile request (of 1050) is still a 1.5 s one
     assert r.p95_latency_s == pytest.approx(1.5)
     d["tasks"][1]["requests_per_month"] = 100  # 100 of 1100 = 9% slow → p95 is 6 s
-    assert evaluate(parse_scenario(d)).p95_latency_s == pytest.approx(6.0)
+    assert compute(parse_scenario(d)).p95_latency_s == pytest.approx(6.0)
 
 
 def test_baseline_can_be_the_actual_model_mix():
     d = doc()
     d["tasks"][0]["baseline_routing"] = {"small": 0.5, "large": 0.5}
-    r = evaluate(parse_scenario(d))
+    r = compute(parse_scenario(d))
     # today: half small ($0.0015) half large ($0.015) → $0.00825 × 1000 = $8.25; latency (1.5 + 6)/2
     assert r.month1_baseline_spend == pytest.approx(8.25)
     assert r.baseline_mean_latency_s == pytest.approx(3.75)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from roi.engine import evaluate, task_matrix
+from roi.engine import compute, task_matrix
 from roi.optimize import cheapest_routing, frontier, optimize
 from roi.scenario import demo_scenario, parse_scenario
 
@@ -81,7 +81,7 @@ def test_optimize_demo_meets_every_floor_and_is_no_dearer_than_any_single_model_
             <= min(feasible) + 1e-9
         )
     # on the demo, optimizing never makes the month-1 net benefit worse than the routing as typed
-    assert o.result.projection.net_benefit[0] >= evaluate(s).projection.net_benefit[0]
+    assert o.result.projection.net_benefit[0] >= compute(s).projection.net_benefit[0]
 
 
 def test_error_cost_makes_the_optimizer_buy_accuracy():
@@ -103,6 +103,6 @@ def test_frontier_is_monotone_and_spans_cheapest_to_best():
     slopes = (f[1:, 1] - f[:-1, 1]) / (f[1:, 0] - f[:-1, 0])
     assert (slopes[1:] <= slopes[:-1] + 1e-12).all()  # concave: diminishing accuracy per dollar
     # the current routing lies on or below the frontier
-    r = evaluate(s)
+    r = compute(s)
     acc_at_spend = float(__import__("numpy").interp(r.month1_spend, f[:, 0], f[:, 1]))
     assert r.accuracy <= acc_at_spend + 1e-9

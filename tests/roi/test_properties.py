@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pytest import approx
 
-from roi.engine import evaluate
+from roi.engine import compute
 from roi.scenario import parse_scenario
 
 price = st.floats(0.01, 100)
@@ -68,11 +68,11 @@ def scenarios(draw):
 @settings(max_examples=150, deadline=None)
 @given(scenarios(), st.floats(0.1, 10))
 def test_cost_is_linear_in_volume(d, k):
-    r1 = evaluate(parse_scenario(d))
+    r1 = compute(parse_scenario(d))
     d2 = copy.deepcopy(d)
     for t in d2["tasks"]:
         t["requests_per_month"] *= k
-    r2 = evaluate(parse_scenario(d2))
+    r2 = compute(parse_scenario(d2))
     assert r2.month1_spend == approx(k * r1.month1_spend, rel=1e-9, abs=1e-9)
     assert r2.month1_baseline_spend == approx(k * r1.month1_baseline_spend, rel=1e-9, abs=1e-9)
     assert r2.month1_error_cost == approx(k * r1.month1_error_cost, rel=1e-9, abs=1e-6)
@@ -81,7 +81,7 @@ def test_cost_is_linear_in_volume(d, k):
 @settings(max_examples=150, deadline=None)
 @given(scenarios())
 def test_shares_are_preserved_and_savings_is_baseline_minus_spend(d):
-    r = evaluate(parse_scenario(d))
+    r = compute(parse_scenario(d))
     for i, t in enumerate(d["tasks"]):
         calls = r.routed.calls[i]
         expected = 1 + t["routing"]["escalation_rate"] if "cascade" in t["routing"] else 1.0
@@ -98,9 +98,9 @@ def test_shares_are_preserved_and_savings_is_baseline_minus_spend(d):
 @settings(max_examples=150, deadline=None)
 @given(scenarios(), st.floats(0, 1e6))
 def test_payback_never_earlier_when_one_time_cost_grows(d, extra):
-    p1 = evaluate(parse_scenario(d)).projection.payback_month
+    p1 = compute(parse_scenario(d)).projection.payback_month
     d2 = dict(d, one_time_cost=d["one_time_cost"] + extra)
-    p2 = evaluate(parse_scenario(d2)).projection.payback_month
+    p2 = compute(parse_scenario(d2)).projection.payback_month
     if p1 is None:
         assert p2 is None
     elif p2 is not None:

@@ -5,8 +5,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from roi import routing, share
-from roi.engine import evaluate
-from roi.scenario import ScenarioError, demo_scenario
+from roi.engine import compute
+from roi.errors import ScenarioError
+from roi.scenario import demo_scenario
 from roi.sensitivity import accuracy_curve, horizon_net_benefit, tornado
 
 HAIKU = "claude-haiku-4-5"
@@ -40,9 +41,9 @@ def test_routine_share_moves_only_routine_tasks():
             assert after.routing.shares == {HAIKU: 0.5, s.baseline_model: 0.5}
     none = routing.set_routine_share(s, HAIKU, 0.0)
     assert (
-        evaluate(none).month1_spend
-        > evaluate(half).month1_spend
-        > evaluate(routing.set_routine_share(s, HAIKU, 1.0)).month1_spend
+        compute(none).month1_spend
+        > compute(half).month1_spend
+        > compute(routing.set_routine_share(s, HAIKU, 1.0)).month1_spend
     )
 
 
@@ -100,4 +101,4 @@ def test_share_link_roundtrip_and_tampering():
         share.decode(bomb)
     wrong = base64.urlsafe_b64encode(zlib.compress(b'{"name": "x", "baseline": {"model": "nope"}}')).decode()
     with pytest.raises(ScenarioError):
-        evaluate(share.decode(wrong))
+        compute(share.decode(wrong))

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import inspect
 
+from roi.errors import ConflictError, StoreError
 from roi.scenario import demo_scenario
-from roi.store import ConflictError, Store, StoreError
+from roi.store import Store
 
 
 def test_migrations_create_schema(db_url):

@@ -270,7 +270,7 @@ def test_cascade_csv_roundtrip_and_scenario(store, fake):
 
 
 def test_results_csv_with_blank_errors_and_bad_values():
-    from roi.evals.results import ResultsError
+    from roi.errors import ResultsError
 
     csv = (
         "item_id,task,model,status,answer,correct,confidence,latency_s,ttft_s,input_tokens,cache_write_tokens,"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from roi.engine import Result, evaluate
+from roi.engine import Result, compute
 from roi.report import build_report, render
 from roi.report.branding import Branding
 from roi.report.browser import CHROMIUM_ARGS, block_network, in_worker_thread
@@ -71,7 +71,7 @@ def hostile():
 
 @pytest.fixture(scope="session")
 def demo() -> Result:
-    return evaluate(demo_scenario())
+    return compute(demo_scenario())
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,8 @@ from datetime import date
 
 import pytest
 
-from roi.engine import evaluate
+from roi.engine import compute
+from roi.errors import ReportError
 from roi.report import FORMATS, build, file_name, format_for_path
 from roi.report.content import assumptions, describe_provenance, key_assumptions, report_charts
 from roi.scenario import demo_scenario, parse_scenario
@@ -58,7 +59,7 @@ def test_measured_accuracy_shows_n_and_interval_everywhere():
 
 
 def test_charts_are_the_slides_plus_the_break_even():
-    r = evaluate(demo_scenario())
+    r = compute(demo_scenario())
     charts = report_charts(r)
     assert [c.title for c in charts][:2] == ["Monthly token spend", "Where the spend goes"]
     assert charts[-1].key == "accuracy-break-even"
@@ -71,9 +72,9 @@ def test_charts_are_the_slides_plus_the_break_even():
 def test_formats_and_file_names():
     assert list(FORMATS) == ["html", "pptx", "pdf", "xlsx", "csv"]
     assert [format_for_path(f"out/deck{FORMATS[f].extension.upper()}") for f in FORMATS] == list(FORMATS)
-    with pytest.raises(ValueError, match="unknown report type '.txt'"):
+    with pytest.raises(ReportError, match="unknown report type '.txt'"):
         format_for_path("notes.txt")
-    with pytest.raises(ValueError, match="unknown report format"):
+    with pytest.raises(ReportError, match="unknown report format"):
         build(demo_scenario(), "docx")
     name = file_name(demo_scenario().with_name("Q4 <Plan> / Acme"), "pptx", today=date(2026, 12, 1))
     assert name == "q4-plan-acme-2026-12-01.pptx"
@@ -94,5 +95,5 @@ def test_without_chromium_the_browser_exports_say_how_to_fix_it(monkeypatch, tmp
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "also-missing"))
     monkeypatch.setenv("PATH", str(tmp_path))
     for fmt in ("pdf", "pptx"):
-        with pytest.raises(RuntimeError, match="apt-get install chromium"):
+        with pytest.raises(ReportError, match="apt-get install chromium"):
             build(demo_scenario(), fmt)

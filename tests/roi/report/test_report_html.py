@@ -9,11 +9,12 @@ from html.parser import HTMLParser
 import pytest
 
 from roi import present
-from roi.engine import evaluate
+from roi.engine import compute
+from roi.errors import ScenarioError
 from roi.report import build
 from roi.report.content import report_charts
 from roi.report.html import FIGURES_ID, PLOTLYJS_ID, SCENARIO_ID, embedded_json, scenario_from_html
-from roi.scenario import ScenarioError, demo_scenario, parse_scenario
+from roi.scenario import demo_scenario, parse_scenario
 
 
 class Doc(HTMLParser):
@@ -165,4 +166,4 @@ def test_a_scenario_without_tasks_still_reports():
     data = build(s, "html")
     assert "no tasks yet" in parse(data).visible
     assert scenario_from_html(data) == s
-    assert evaluate(s).to_dict()["tasks"] == []
+    assert compute(s).to_dict()["tasks"] == []

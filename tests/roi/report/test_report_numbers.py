@@ -8,7 +8,7 @@ import math
 import openpyxl
 import pytest
 
-from roi.engine import evaluate
+from roi.engine import compute
 from roi.report import build, build_report, render
 from roi.report.cells import cell, neutral_text
 from roi.report.csv import read_sections
@@ -148,9 +148,9 @@ def test_hostile_task_is_text_in_the_workbook_and_csv(hostile):
 
 
 def test_same_numbers_from_a_fresh_evaluation(demo):
-    """build() evaluates the scenario itself; its workbook matches an independent evaluate()."""
+    """build() computes the scenario itself; its workbook matches an independent compute()."""
     wb = openpyxl.load_workbook(io.BytesIO(build(demo.scenario, "xlsx")))
-    again = evaluate(demo.scenario).to_dict()
+    again = compute(demo.scenario).to_dict()
     rows = _rows(wb["Projection"])
     assert _close(rows[-1]["Cumulative net benefit (USD)"], again["cumulative_net_benefit"][-1])
     assert build_report(demo).result is demo

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from roi.cli import main
+from roi.errors import UsageFormatError
 from roi.store import Store
-from roi.usage import UsageFormatError, delete_import, ingest, list_imports, priced_store, reconcile, summary
+from roi.usage import delete_import, ingest, list_imports, priced_store, reconcile, summary
 from roi.usage.pricing import Alias, set_alias
 
 DATA = Path(__file__).resolve().parents[3] / "data" / "usage"

@@ -8,10 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from roi.errors import UsageFormatError
 from roi.usage.formats import read_usage
 from roi.usage.generic import GENERIC_FIELDS
 from roi.usage.litellm import read_spendlogs_chunks
-from roi.usage.schema import COLUMNS, UsageFormatError
+from roi.usage.schema import COLUMNS
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data" / "usage"

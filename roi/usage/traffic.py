@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from roi.scenario import Routing, Scenario, ScenarioError, Task
+from roi.errors import ScenarioError
+from roi.scenario import Routing, Scenario, Task
 from roi.usage.schema import TOKEN_COLUMNS
 
 DIMENSIONS = ("workspace", "api_key", "project", "user", "tag", "task", "model")

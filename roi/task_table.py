@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from roi.scenario import COMPLEXITIES, Routing, Scenario, ScenarioError, Task
+from roi.errors import ScenarioError
+from roi.scenario import COMPLEXITIES, Routing, Scenario, Task
 
 TASK_COLUMNS = {
     # column: (label shown, kind)
