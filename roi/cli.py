@@ -114,7 +114,7 @@ def cmd_catalog(a: argparse.Namespace) -> int:
                         "name": e.name,
                         "input": e.prices.base.input,
                         "output": e.prices.base.output,
-                        "cache_write": e.prices.base.cache_write,
+                        "cache_write": e.prices.base.cache_write_5m,
                         "cache_write_1h": e.prices.base.cache_write_1h,
                         "cache_read": e.prices.base.cache_read,
                         "long_context_tiers": [t.start for t in e.prices.tiers],
@@ -132,7 +132,7 @@ def cmd_catalog(a: argparse.Namespace) -> int:
             e.provider,
             e.model_id,
             f"{e.prices.base.input:g}",
-            f"{e.prices.base.cache_write:g}",
+            f"{e.prices.base.cache_write_5m:g}",
             f"{e.prices.base.cache_read:g}",
             f"{e.prices.base.output:g}",
         ]

@@ -1,7 +1,8 @@
 """Per-request cost, latency and accuracy of every task on every model, and the routed result.
 
 One formula, one place (see DESIGN.md, "How the numbers are computed"):
-cost = Σ tokens × price / 1e6; latency = ttft + output / speed unless measured;
+cost = Σ tokens × price / 1e6 (`roi.catalog.cost`); latency = ttft + output / speed
+(`LatencyProfile`) unless measured;
 a cascade a→b with escalation e costs cost(a) + e·cost(b), waits latency(a) + e·latency(b) and is
 right with accuracy["a>b"] (measured) or (1−e)·acc(a) + e·acc(b) (assumed).
 """
@@ -20,18 +21,11 @@ from roi.catalog import (
     custom_price,
     default_latency,
 )
+from roi.catalog.cost import cost_usd
 from roi.errors import ScenarioError
 from roi.finance import Projection, project
 from roi.scenario import Scenario, Task
-
-BUCKETS = (
-    "input_tokens",
-    "cache_write_tokens",
-    "cache_write_1h_tokens",
-    "cache_read_tokens",
-    "output_tokens",
-)
-RATE_FIELDS = ("input", "cache_write", "cache_write_1h", "cache_read", "output")
+from roi.tokens import BUCKETS
 
 
 @dataclass(frozen=True)
@@ -108,24 +102,16 @@ def task_matrix(s: Scenario, specs: dict[str, ModelSpec] | None = None) -> TaskM
     specs = specs if specs is not None else model_specs(s)
     models = list(specs)
     n, m = len(s.tasks), len(models)
-    tokens = np.array([[getattr(t, b) for b in BUCKETS] for t in s.tasks], dtype=float).reshape(
-        n, len(BUCKETS)
-    )
-    total_in = tokens[:, :4].sum(axis=1)
+    tokens = np.array([t.tokens.array() for t in s.tasks], dtype=float).reshape(n, len(BUCKETS))
     batch = np.array([t.batch for t in s.tasks], dtype=bool)
     cost = np.zeros((n, m))
     latency = np.zeros((n, m))
     for j, mid in enumerate(models):
         spec = specs[mid]
         for prices, rows in ((spec.prices, ~batch), (spec.batch_prices or spec.prices, batch)):
-            if not rows.any():
-                continue
-            rates = np.tile(np.array([getattr(prices.base, f) for f in RATE_FIELDS]), (n, 1))
-            for tier in prices.tiers:
-                over = total_in > tier.start
-                rates[over] = [getattr(tier.rates, f) for f in RATE_FIELDS]
-            cost[rows, j] = (tokens[rows] * rates[rows]).sum(axis=1) / 1e6
-        latency[:, j] = spec.latency.ttft_s + tokens[:, 4] / spec.latency.output_tokens_per_s
+            if rows.any():
+                cost[rows, j] = cost_usd(prices, tokens[rows])
+        latency[:, j] = spec.latency.latency_s(tokens[:, BUCKETS.index("output_tokens")])
     accuracy = np.full((n, m), np.nan)
     col = {mid: j for j, mid in enumerate(models)}
     for i, t in enumerate(s.tasks):

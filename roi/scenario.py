@@ -15,15 +15,17 @@ from typing import Any
 
 from roi import DATA_DIR
 from roi.errors import ScenarioError
+from roi.tokens import BUCKETS, Tokens
 
 DEMO_SCENARIO_FILE = DATA_DIR / "demo_scenario.json"
-TOKEN_FIELDS = (
-    "input_tokens",
-    "cache_write_tokens",
-    "cache_write_1h_tokens",
-    "cache_read_tokens",
-    "output_tokens",
-)
+# The scenario file's key for each token bucket (5-minute cache writes keep their first name there).
+TOKEN_KEYS = {
+    "input_tokens": "input_tokens",
+    "cache_write_tokens": "cache_write_5m_tokens",
+    "cache_write_1h_tokens": "cache_write_1h_tokens",
+    "cache_read_tokens": "cache_read_tokens",
+    "output_tokens": "output_tokens",
+}
 PRICE_FIELDS = ("input", "output", "cache_write", "cache_read")
 COMPLEXITIES = ("routine", "medium", "hard")
 
@@ -65,7 +67,7 @@ class Task:
     name: str
     requests_per_month: float
     input_tokens: float = 0.0
-    cache_write_tokens: float = 0.0
+    cache_write_5m_tokens: float = 0.0
     cache_write_1h_tokens: float = 0.0
     cache_read_tokens: float = 0.0
     output_tokens: float = 0.0
@@ -79,6 +81,11 @@ class Task:
     batch: bool = False
     complexity: str = "routine"  # routine / medium / hard: what the global "routine work" slider moves
     baseline_routing: dict[str, float] = field(default_factory=dict)  # today's actual mix (from usage logs)
+
+    @property
+    def tokens(self) -> Tokens:
+        """Tokens of one request of this task."""
+        return Tokens(*(getattr(self, b) for b in BUCKETS))
 
 
 @dataclass(frozen=True)
@@ -160,9 +167,9 @@ def _model_to_dict(m: ModelDef) -> dict[str, Any]:
 
 def _task_to_dict(t: Task) -> dict[str, Any]:
     d: dict[str, Any] = {"name": t.name, "requests_per_month": t.requests_per_month}
-    for k in TOKEN_FIELDS:
-        if k != "cache_write_1h_tokens" or t.cache_write_1h_tokens:
-            d[k] = getattr(t, k)
+    for key, bucket in TOKEN_KEYS.items():
+        if key != "cache_write_1h_tokens" or t.cache_write_1h_tokens:
+            d[key] = getattr(t, bucket)
     d |= {"interactive": t.interactive, "error_cost": t.error_cost, "accuracy": dict(t.accuracy)}
     if t.latency_s:
         d["latency_s"] = dict(t.latency_s)
@@ -259,7 +266,7 @@ def _parse_routing(v: Any, task: str) -> Routing:
 def _parse_task(i: int, d: Any) -> Task:
     d = _obj(d, f"tasks[{i}]")
     name = _str(d.get("name"), f"tasks[{i}].name")
-    tokens = {k: _num(d.get(k, 0), k, name) for k in TOKEN_FIELDS}
+    tokens = {bucket: _num(d.get(key, 0), key, name) for key, bucket in TOKEN_KEYS.items()}
     if "requests_per_month" not in d:
         raise ScenarioError(f'task "{name}": requests_per_month: required')
     acc = _obj(d.get("accuracy", {}), "accuracy", name)

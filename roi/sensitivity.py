@@ -61,7 +61,12 @@ INPUTS: dict[str, Callable[[Scenario, float], Scenario]] = {
     "Request volume": lambda s, f: _scale_tasks(s, requests_per_month=f),
     "Token prices": _scale_prices,
     "Tokens per request": lambda s, f: _scale_tasks(
-        s, input_tokens=f, cache_write_tokens=f, cache_write_1h_tokens=f, cache_read_tokens=f, output_tokens=f
+        s,
+        input_tokens=f,
+        cache_write_5m_tokens=f,
+        cache_write_1h_tokens=f,
+        cache_read_tokens=f,
+        output_tokens=f,
     ),
     "Cost of one error": lambda s, f: _scale_tasks(s, error_cost=f),
     "Staff cost per hour": lambda s, f: replace(s, staff_cost_per_hour=s.staff_cost_per_hour * f),

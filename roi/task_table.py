@@ -21,7 +21,7 @@ TASK_COLUMNS = {
     "complexity": ("Complexity", "choice"),
     "requests_per_month": ("Requests / month", "number"),
     "input_tokens": ("Input tokens", "number"),
-    "cache_write_tokens": ("Cache-write tokens", "number"),
+    "cache_write_5m_tokens": ("Cache-write tokens", "number"),
     "cache_read_tokens": ("Cache-read tokens", "number"),
     "output_tokens": ("Output tokens", "number"),
     "interactive": ("Interactive", "bool"),
@@ -95,7 +95,7 @@ def apply_frames(s: Scenario, tasks: pd.DataFrame, accuracy: pd.DataFrame | None
             for c in (
                 "requests_per_month",
                 "input_tokens",
-                "cache_write_tokens",
+                "cache_write_5m_tokens",
                 "cache_read_tokens",
                 "output_tokens",
                 "error_cost",

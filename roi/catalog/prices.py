@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from functools import cache
 
+import numpy as np
 from genai_prices import data_snapshot
 from genai_prices import types as gp
 
@@ -19,21 +20,19 @@ PROVENANCE_ASSUMED = "assumed"
 
 @dataclass(frozen=True, slots=True)
 class Rates:
-    """Dollars per million tokens for each additive token bucket."""
+    """Dollars per million tokens for each token bucket (`roi.tokens.BUCKETS`, in that order)."""
 
-    input: float
-    cache_write: float  # 5-minute cache write
+    input: float  # uncached input
+    cache_write_5m: float
     cache_write_1h: float
     cache_read: float
     output: float
 
+    def array(self) -> np.ndarray:
+        return np.array(astuple(self), dtype=float)
+
     def scaled(self, factor: float) -> Rates:
-        return Rates(
-            *(
-                v * factor
-                for v in (self.input, self.cache_write, self.cache_write_1h, self.cache_read, self.output)
-            )
-        )
+        return Rates(*(v * factor for v in astuple(self)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +54,6 @@ class ModelPrices:
     as_of: date | None = None
     batch: bool = False
     discount: float = 0.0
-
-    def rates(self, total_input_tokens: float) -> Rates:
-        """Rates that apply to one request with this much input (uncached + cache write + cache read)."""
-        chosen = self.base
-        for tier in self.tiers:
-            if total_input_tokens > tier.start:
-                chosen = tier.rates
-        return chosen
 
     def with_discount(self, discount: float) -> ModelPrices:
         """A negotiated discount applies to every bucket and tier."""

@@ -22,6 +22,7 @@ import httpx2
 from sqlalchemy import delete, insert, select, update
 
 from roi.catalog import catalog_price
+from roi.catalog.cost import cost_usd
 from roi.errors import EvalRunError, UnknownModelError
 from roi.evals.grading import (
     CONFIDENCE_SUFFIX,
@@ -34,6 +35,7 @@ from roi.evals.grading import (
 from roi.evals.sets import EvalItem, EvalSet
 from roi.store import Store
 from roi.store.models import EvalResult, EvalRun
+from roi.tokens import Tokens
 
 # The SDK retries these itself first; a stream cut off after its headers surfaces as a raw httpx2
 # transport error mid-iteration, which the SDK neither retries nor wraps.
@@ -76,33 +78,40 @@ class Progress:
         return rate * (self.total - self.done)
 
 
-def _cost(model: str, usage: dict, *, batch: bool) -> float:
-    try:
-        p = catalog_price(model, as_of=date.today(), batch=batch)
-    except UnknownModelError:
-        return 0.0
-    r = p.rates(usage["input_tokens"] + usage["cache_write_tokens"] + usage["cache_read_tokens"])
-    return (
-        usage["input_tokens"] * r.input
-        + usage["cache_write_tokens"] * r.cache_write
-        + usage["cache_read_tokens"] * r.cache_read
-        + usage["output_tokens"] * r.output
-    ) / 1e6
+def _cost(model: str, tokens: Tokens, *, batch: bool) -> float:
+    """Today's catalog price of one answer (UnknownModelError for a model the catalog lacks)."""
+    return float(cost_usd(catalog_price(model, as_of=date.today(), batch=batch), tokens.array())[0])
 
 
-def _usage(u: object) -> dict:
+def _stored(tokens: Tokens) -> dict[str, float]:
+    """The token columns of a stored result (and of the results CSV): cache writes of both TTLs."""
     return {
-        "input_tokens": float(getattr(u, "input_tokens", 0) or 0),
-        "cache_write_tokens": float(getattr(u, "cache_creation_input_tokens", 0) or 0),
-        "cache_read_tokens": float(getattr(u, "cache_read_input_tokens", 0) or 0),
-        "output_tokens": float(getattr(u, "output_tokens", 0) or 0),
+        "input_tokens": tokens.input_tokens,
+        "cache_write_tokens": tokens.cache_write_5m_tokens + tokens.cache_write_1h_tokens,
+        "cache_read_tokens": tokens.cache_read_tokens,
+        "output_tokens": tokens.output_tokens,
     }
+
+
+def check_priced(eval_set: EvalSet, models: list[str]) -> None:
+    """Refuse a run whose answers (or judges) the catalog cannot price: the cost per correct answer
+    and the spend cap would silently count them as free."""
+    judges = {t.grader["model"] for t in eval_set.tasks.values() if t.grader["type"] == "judge"}
+    for m in [*models, *sorted(judges - set(models))]:
+        try:
+            catalog_price(m, as_of=date.today())
+        except UnknownModelError:
+            raise EvalRunError(
+                f"model {m!r} is not in the price catalog: its answers cannot be priced and the spend "
+                "cap cannot be kept; pick a catalog model (see `roi catalog --provider anthropic`)"
+            ) from None
 
 
 def estimate(
     eval_set: EvalSet, models: list[str], *, batch: bool = False, confidence: bool = True
 ) -> dict[str, float]:
     """Upper-bound cost per model before starting: ~4 characters per input token, full max_tokens out."""
+    check_priced(eval_set, models)
     out = {}
     for m in models:
         total = 0.0
@@ -110,21 +119,15 @@ def estimate(
             system, user = eval_set.render(item)
             t = eval_set.tasks[item.task]
             suffix = CONFIDENCE_SUFFIX if confidence and t.grader["type"] == "label" else ""
-            usage = {
-                "input_tokens": (len(system) + len(user) + len(suffix)) / 4 + 10,
-                "cache_write_tokens": 0.0,
-                "cache_read_tokens": 0.0,
-                "output_tokens": float(t.max_tokens),
-            }
-            total += _cost(m, usage, batch=batch)
+            asked = Tokens(
+                input_tokens=(len(system) + len(user) + len(suffix)) / 4 + 10, output_tokens=t.max_tokens
+            )
+            total += _cost(m, asked, batch=batch)
             if t.grader["type"] == "judge":
-                judge_in = {
-                    "input_tokens": (len(user) + len(item.expected) * 2 + 600) / 4,
-                    "cache_write_tokens": 0.0,
-                    "cache_read_tokens": 0.0,
-                    "output_tokens": 10.0,
-                }
-                total += _cost(t.grader["model"], judge_in, batch=batch)
+                judged = Tokens(
+                    input_tokens=(len(user) + len(item.expected) * 2 + 600) / 4, output_tokens=10.0
+                )
+                total += _cost(t.grader["model"], judged, batch=batch)
         out[m] = total
     return out
 
@@ -248,8 +251,8 @@ class Runner:
                     continue
                 raise
         answer = "".join(b.text for b in message.content if getattr(b, "type", "") == "text")
-        usage = _usage(message.usage)
-        cost = _cost(model, usage, batch=False)
+        tokens = Tokens.from_anthropic(message.usage)
+        cost = _cost(model, tokens, batch=False)
         correct = grade(task, answer, item.expected)
         if correct is None:  # judge
             correct, judge_cost = await self._judge(client, item, answer)
@@ -261,7 +264,7 @@ class Runner:
             "confidence": parse_confidence(answer),
             "latency_s": latency,
             "ttft_s": ttft,
-            **usage,
+            **_stored(tokens),
             "cost_usd": cost,
             "error": "",
             "attempts": attempts,
@@ -279,7 +282,7 @@ class Runner:
             messages=[{"role": "user", "content": judge_prompt(task, item.input, item.expected, answer)}],
         )
         text = "".join(b.text for b in msg.content if getattr(b, "type", "") == "text")
-        return judge_verdict(text), _cost(judge, _usage(msg.usage), batch=False)
+        return judge_verdict(text), _cost(judge, Tokens.from_anthropic(msg.usage), batch=False)
 
     # --- the run -----------------------------------------------------------------------------------
 
@@ -293,7 +296,10 @@ class Runner:
     async def run(
         self, run_id: int | None = None, on_progress: Callable[[Progress], None] | None = None
     ) -> int:
+        if run_id is None:
+            check_priced(self.set, self.cfg.models)  # before a run is recorded
         run_id = self.open_run(run_id)
+        check_priced(self.set, self.cfg.models)  # a resumed run's models come from the store
         todo = self.pending(run_id)
         if self.cfg.batch:
             await self._run_batch(run_id, todo, on_progress)
@@ -390,9 +396,9 @@ class Runner:
                         if r.result.type == "succeeded":
                             msg = r.result.message
                             answer = "".join(x.text for x in msg.content if getattr(x, "type", "") == "text")
-                            usage = _usage(msg.usage)
+                            tokens = Tokens.from_anthropic(msg.usage)
                             correct = grade(self.set.tasks[item.task], answer, item.expected)
-                            cost = _cost(model, usage, batch=True)
+                            cost = _cost(model, tokens, batch=True)
                             if correct is None:
                                 correct, jc = await self._judge(client, item, answer)
                                 cost += jc
@@ -403,7 +409,7 @@ class Runner:
                                 "confidence": parse_confidence(answer),
                                 "latency_s": None,
                                 "ttft_s": None,
-                                **usage,
+                                **_stored(tokens),
                                 "cost_usd": cost,
                                 "error": "",
                                 "attempts": 1,

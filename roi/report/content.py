@@ -182,7 +182,7 @@ def _price(x: float | None) -> str:
 def _tokens(t: Task) -> str:
     parts = [f"{t.input_tokens:,.0f} input"]
     for label, v in (
-        ("cache write", t.cache_write_tokens),
+        ("cache write", t.cache_write_5m_tokens),
         ("cache write 1 h", t.cache_write_1h_tokens),
         ("cache read", t.cache_read_tokens),
     ):

@@ -99,7 +99,7 @@ def tasks_table(r: Result) -> Table:
                 t.complexity,
                 t.requests_per_month,
                 t.input_tokens,
-                t.cache_write_tokens,
+                t.cache_write_5m_tokens,
                 t.cache_write_1h_tokens,
                 t.cache_read_tokens,
                 t.output_tokens,

@@ -1,16 +1,17 @@
 """Read a LiteLLM proxy's database directly, summarizing inside the database.
 
 A gateway can hold hundreds of millions of requests; we never pull them out one by one. The
-database groups them per hour × model × key × user × team with SUM/COUNT, and only the buckets
+database groups them per hour × model × long-context band × key × user × team with SUM/COUNT, and only the buckets
 travel. Cache reads and writes come from the usage object LiteLLM keeps in `metadata`.
 """
 
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import Float, MetaData, Table, cast, create_engine, func, select
+from sqlalchemy import Float, MetaData, Table, case, cast, create_engine, func, select
 from sqlalchemy.exc import NoSuchTableError, SQLAlchemyError
 
+from roi.catalog.cost import context_band, tier_starts
 from roi.errors import UsageFormatError
 from roi.usage.schema import ReadResult, normalized
 
@@ -67,9 +68,16 @@ def read_litellm_db(url: str) -> ReadResult:
     dims = [c[n].label(n) for n in ("api_key", "user", "team_id") if n in c]
     cache_read = usage_field("cache_read_input_tokens")
     cache_write = usage_field("cache_creation_input_tokens")
+    # each request's long-context band (total input = prompt_tokens), so the summed rows price exactly
+    starts = tier_starts()
+    band = case(
+        *[(c.prompt_tokens > s, context_band([s + 1])[0]) for s in reversed(starts)],
+        else_=context_band([0])[0],
+    )
     q = select(
         hour.label("hour"),
         c.model.label("model_raw"),
+        band.label("context_window"),
         *dims,
         func.count().label("requests"),
         func.sum(c.prompt_tokens).label("prompt_tokens"),
@@ -80,7 +88,7 @@ def read_litellm_db(url: str) -> ReadResult:
         func.sum(seconds).label("latency_s_sum"),
         func.sum(ttft).label("ttft_s_sum"),
         func.count(c.endTime).label("timed_requests"),
-    ).group_by(hour, c.model, *[c[d.name] for d in dims])
+    ).group_by(hour, c.model, band, *[c[d.name] for d in dims])
     try:
         with engine.connect() as conn:
             df = pd.read_sql(q, conn)

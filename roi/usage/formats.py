@@ -14,7 +14,7 @@ from typing import Any
 
 from roi.errors import UsageFormatError
 from roi.usage.csvio import decode, read_text_table
-from roi.usage.schema import ReadResult
+from roi.usage.schema import ReadResult, with_context_band
 
 
 @dataclass(frozen=True)
@@ -103,4 +103,6 @@ def read_usage(
     else:
         reader = detect_format(text, name)
     result = reader.read(text, name, mapping)
+    if result.per_request:
+        with_context_band(result.frame)
     return result

@@ -37,7 +37,6 @@ VALUE_COLUMNS = (
     "ttft_s_sum",
     "timed_requests",
 )
-LONG_CONTEXT = 200_000
 HIST_EDGES = np.geomspace(0.05, 600, 41)
 ID_BATCH = 20000  # ids per IN (...) lookup; below SQLite's 32,766 variable limit
 NO_MODEL = "(no model)"
@@ -90,15 +89,6 @@ def _buckets(df: pd.DataFrame, per_request: bool) -> pd.DataFrame:
     df["kind"] = row_kind(df)
     df["model_raw"] = df["model_raw"].fillna(NO_MODEL)  # e.g. a credit line on the bill
     if per_request:
-        total_in = (
-            df["input_tokens"]
-            + df["cache_write_5m_tokens"]
-            + df["cache_write_1h_tokens"]
-            + df["cache_read_tokens"]
-        )
-        df["context_window"] = df["context_window"].where(
-            df["context_window"].notna(), np.where(total_in > LONG_CONTEXT, ">200k", "0-200k")
-        )
         df["start"] = df["start"].dt.floor("D")  # daily, like the providers' own exports
         df["end"] = df["start"] + pd.Timedelta(days=1)
         timed = df["latency_s"].notna()

@@ -35,7 +35,7 @@ from roi.usage.csvio import (
     timestamps,
 )
 from roi.usage.formats import Reader, register
-from roi.usage.schema import ReadResult, normalized
+from roi.usage.schema import ReadResult, normalized, with_context_band
 
 FORMAT = "litellm-spendlogs"
 REQUIRED = ("request_id", "starttime", "model", "prompt_tokens", "completion_tokens", "spend")
@@ -72,7 +72,7 @@ def read_spendlogs_chunks(
     for chunk, dialect in iter_text_chunks(str(path), name, chunksize):
         frame = _convert(chunk, dialect, name, sink)
         if len(frame):
-            yield frame
+            yield with_context_band(frame)
 
 
 def _text(df: pd.DataFrame, column: str) -> pd.Series:

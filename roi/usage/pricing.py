@@ -1,7 +1,7 @@
 """Pricing stored usage with the catalog at each row's own date, and reconciling with the bill.
 
-Cache writes are priced by TTL, batch rows at batch prices, long-context rows at the long-context
-tier. Rows whose model the catalog does not know (and the user has not mapped) stay unpriced and
+Every row is priced by `roi.catalog.cost.cost_usd`: cache writes by TTL, batch rows at batch
+prices, and each row at the long-context tier its context band says its requests paid. Rows whose model the catalog does not know (and the user has not mapped) stay unpriced and
 are listed, never priced at zero silently.
 """
 
@@ -15,19 +15,12 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 
 from roi.catalog import catalog_price, custom_price, resolve_model_ref
+from roi.catalog.cost import band_tier_input, cost_usd
 from roi.catalog.prices import ModelPrices
 from roi.errors import UnknownModelError
 from roi.store import Store
 from roi.store.models import ModelAlias
 from roi.usage.schema import TOKEN_COLUMNS
-
-RATE_OF = {
-    "input_tokens": "input",
-    "cache_write_5m_tokens": "cache_write",
-    "cache_write_1h_tokens": "cache_write_1h",
-    "cache_read_tokens": "cache_read",
-    "output_tokens": "output",
-}
 
 
 @dataclass(frozen=True)
@@ -109,26 +102,18 @@ def price(rows: pd.DataFrame, amap: dict[str, Alias] | None = None) -> pd.DataFr
         return out
     day = out["start"].dt.date
     batch = out["service_tier"].fillna("").str.lower().eq("batch")
-    long_ctx = out["context_window"].fillna("").str.startswith(">")
-    combos = pd.DataFrame({"model_raw": out["model_raw"], "day": day, "batch": batch, "long": long_ctx})
-    rates = np.zeros((len(out), len(TOKEN_COLUMNS)))
-    priced = np.zeros(len(out), dtype=bool)
+    tier_input = band_tier_input(out["context_window"].to_numpy(dtype=object))
+    combos = pd.DataFrame({"model_raw": out["model_raw"], "day": day, "batch": batch})
+    tokens = out[list(TOKEN_COLUMNS)].to_numpy(dtype=float)
+    cost = np.full(len(out), np.nan)
     models = np.empty(len(out), dtype=object)
-    for (raw, d, b, lg), idx in combos.groupby(
-        ["model_raw", "day", "batch", "long"], sort=False
-    ).indices.items():
+    for (raw, d, b), idx in combos.groupby(["model_raw", "day", "batch"], sort=False).indices.items():
         model, p = _prices(raw, d, bool(b), amap)
         models[idx] = model
-        if p is None:
-            continue
-        r = p.tiers[0].rates if (lg and p.tiers) else p.base
-        rates[idx] = [getattr(r, RATE_OF[c]) for c in TOKEN_COLUMNS]
-        priced[idx] = True
-    tokens = out[list(TOKEN_COLUMNS)].to_numpy(dtype=float)
-    cost = (tokens * rates).sum(axis=1) / 1e6
-    usage = (out["kind"] == "usage").to_numpy()
+        if p is not None:
+            cost[idx] = cost_usd(p, tokens[idx], tier_input=tier_input[idx])
     out["model"] = models
-    out["cost_usd"] = np.where(priced & usage, cost, np.nan)
+    out["cost_usd"] = np.where((out["kind"] == "usage").to_numpy(), cost, np.nan)
     return out
 
 

@@ -11,13 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-TOKEN_COLUMNS = (
-    "input_tokens",
-    "cache_write_5m_tokens",
-    "cache_write_1h_tokens",
-    "cache_read_tokens",
-    "output_tokens",
-)
+from roi.tokens import BUCKETS, total_input
+
+TOKEN_COLUMNS = BUCKETS  # one column per token bucket, additive (roi.tokens)
 GROUP_COLUMNS = ("workspace", "api_key", "project", "user", "tag", "task")
 
 # column -> dtype. Text columns use pandas' "string" dtype (missing = <NA>); numbers are float64
@@ -30,7 +26,7 @@ COLUMNS: dict[str, str] = {
     "requests": "float64",  # NaN when the file has no request count
     **{t: "float64" for t in TOKEN_COLUMNS},
     "service_tier": "string",  # standard / batch / priority / flex
-    "context_window": "string",  # e.g. "0-200k", ">200k" where the file says
+    "context_window": "string",  # long-context band: "0-200k", ">200k" (roi.catalog.cost.context_band)
     "reported_cost_usd": "float64",  # cost as the file states it, in USD dollars
     "latency_s": "float64",
     "ttft_s": "float64",
@@ -58,6 +54,20 @@ def empty_frame(n: int = 0) -> pd.DataFrame:
         else:
             data[col] = pd.Series(np.nan, index=range(n), dtype="float64")
     return pd.DataFrame(data)
+
+
+def with_context_band(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per-request rows: each request's long-context band, from its own total input, unless the file
+    says (`roi.catalog.cost.context_band`). Done as the rows are read, so every later sum keeps it."""
+    from roi.catalog.cost import context_band
+
+    if frame.empty:
+        return frame
+    band = context_band(total_input(frame[list(TOKEN_COLUMNS)].to_numpy(dtype=float)))
+    frame["context_window"] = frame["context_window"].fillna(
+        pd.Series(band, index=frame.index, dtype="string")
+    )
+    return frame
 
 
 def normalized(frame: pd.DataFrame) -> pd.DataFrame:

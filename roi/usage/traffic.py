@@ -96,7 +96,7 @@ def scenario_from_usage(
                 name=g.name,
                 requests_per_month=rpm,
                 input_tokens=per_request["input_tokens"],
-                cache_write_tokens=per_request["cache_write_5m_tokens"],
+                cache_write_5m_tokens=per_request["cache_write_5m_tokens"],
                 cache_write_1h_tokens=per_request["cache_write_1h_tokens"],
                 cache_read_tokens=per_request["cache_read_tokens"],
                 output_tokens=per_request["output_tokens"],

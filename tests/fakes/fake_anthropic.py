@@ -58,6 +58,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 AnswerFn = Callable[[str, str, str], str]
+UsageFn = Callable[[str, str, str], Mapping[str, Any]]
 Seconds = float | Mapping[str, float]
 
 ERROR_TYPES: dict[int, str] = {
@@ -187,6 +188,7 @@ class FakeAnthropic:
         batch_delay_s: float = 0.0,
         chunk_chars: int = 8,
         require_auth: bool = True,
+        usage: UsageFn | None = None,
     ) -> None:
         self.latency_s: Seconds = latency_s
         self.stream_gap_s: Seconds = stream_gap_s
@@ -194,6 +196,7 @@ class FakeAnthropic:
         self.batch_delay_s = batch_delay_s
         self.chunk_chars = max(1, int(chunk_chars))
         self.require_auth = require_auth
+        self.usage = usage  # (model, system, user) -> usage fields that replace the counted ones
         self._lock = threading.Lock()
         self._faults: list[_Fault] = []
         self._model_failures: dict[str, int] = {}
@@ -384,6 +387,7 @@ class FakeAnthropic:
                 "cache_read_input_tokens": 0,
                 "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
                 "service_tier": "standard",
+                **(self.usage(model, system_text, user_text) if self.usage else {}),
             },
         }
 
@@ -749,8 +753,8 @@ class _Handler(BaseHTTPRequestHandler):
                 "delta": {"stop_reason": message["stop_reason"], "stop_sequence": None},
                 "usage": {
                     "input_tokens": usage["input_tokens"],
-                    "cache_creation_input_tokens": 0,
-                    "cache_read_input_tokens": 0,
+                    "cache_creation_input_tokens": usage["cache_creation_input_tokens"],
+                    "cache_read_input_tokens": usage["cache_read_input_tokens"],
                     "output_tokens": usage["output_tokens"],
                 },
             },

@@ -14,6 +14,7 @@ from roi.catalog import (
     price_history,
     resolve_model_ref,
 )
+from roi.catalog.cost import rates
 
 
 @pytest.mark.parametrize(
@@ -38,7 +39,7 @@ def test_unknown_model():
 
 def test_haiku_prices_all_buckets_and_batch():
     p = catalog_price("claude-haiku-4-5", as_of=date(2026, 11, 1))
-    assert (p.base.input, p.base.cache_write, p.base.cache_write_1h, p.base.cache_read, p.base.output) == (
+    assert (p.base.input, p.base.cache_write_5m, p.base.cache_write_1h, p.base.cache_read, p.base.output) == (
         1.0,
         1.25,
         2.0,
@@ -53,16 +54,16 @@ def test_historic_prices_differ_by_date():
     # Sonnet 4.6 had a long-context tier until 2026-03-13, then flat prices.
     before = catalog_price("claude-sonnet-4-6", as_of=date(2026, 3, 1))
     after = catalog_price("claude-sonnet-4-6", as_of=date(2026, 4, 1))
-    assert before.rates(300_000).input == 6.0
-    assert after.rates(300_000).input == 3.0
+    assert rates(before, [300_000])[0, 0] == 6.0
+    assert rates(after, [300_000])[0, 0] == 3.0
     history = price_history("claude-sonnet-4-6")
     assert [d for d, _ in history] == [None, date(2026, 3, 13)]
 
 
 def test_long_context_tier_is_a_cliff():
     p = catalog_price("claude-sonnet-4-5", as_of=date(2026, 1, 1))
-    assert p.rates(200_000).input == 3.0
-    assert p.rates(200_001).input == 6.0
+    assert rates(p, [200_000])[0, 0] == 3.0
+    assert rates(p, [200_001])[0, 0] == 6.0
 
 
 def test_discount_and_custom():

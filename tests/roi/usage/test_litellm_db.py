@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+import numpy as np
 import pytest
 from sqlalchemy import create_engine, text
 
+from roi.catalog import catalog_price
+from roi.catalog.cost import cost_usd
 from roi.cli import main
 from roi.store import Store
+from roi.tokens import Tokens
 from roi.usage import ingest, priced_store, summary
 
 DDL = """
@@ -75,6 +79,47 @@ def test_ingest_from_litellm_database(pg_database_url, tmp_path):
     assert again.summaries[0].stored == 0 and again.summaries[0].skipped_duplicates > 0
     assert summary(priced_store(store))["requests"] == 30
     store.dispose()
+
+
+@pytest.mark.postgres
+def test_long_context_requests_keep_their_tier_when_the_database_sums_them(pg_database_url, tmp_path):
+    """claude-haiku-5-5's tier starts at 100k: two 150k requests pay it, two 90k ones do not, though
+    all four fall in the same hour and are summed by the database."""
+    eng = create_engine(pg_database_url)
+    t0 = datetime(2026, 11, 2, 9, 0)
+    sizes = [150_000, 150_000, 90_000, 90_000]
+    with eng.begin() as conn:
+        conn.execute(text(DDL))
+        conn.execute(
+            text(
+                'INSERT INTO "LiteLLM_SpendLogs" (request_id, spend, prompt_tokens, completion_tokens, '
+                '"startTime", "endTime", model) VALUES (:id, 0, :pt, 2000, :st, :et, :model)'
+            ),
+            [
+                {
+                    "id": f"r{i}",
+                    "pt": pt,
+                    "st": t0 + timedelta(minutes=i),
+                    "et": t0 + timedelta(minutes=i, seconds=3),
+                    "model": "claude-haiku-5-5",
+                }
+                for i, pt in enumerate(sizes)
+            ],
+        )
+    eng.dispose()
+    store = Store(f"sqlite:///{tmp_path / 'roi.db'}")
+    try:
+        doc = ingest(store, [pg_database_url]).document
+        prices = catalog_price("claude-haiku-5-5", as_of=t0.date())
+        one_by_one = cost_usd(
+            prices, np.array([Tokens(input_tokens=pt, output_tokens=2000).array() for pt in sizes])
+        )
+        assert doc["cost_usd"] == pytest.approx(one_by_one.sum())
+        summed = np.array([Tokens(input_tokens=pt, output_tokens=2000).array() for pt in sizes]).sum(axis=0)
+        all_base, all_tier = (cost_usd(prices, summed, tier_input=n)[0] for n in (0, 200_000))
+        assert all_base < doc["cost_usd"] < all_tier
+    finally:
+        store.dispose()
 
 
 def test_bad_database_url_is_refused_cleanly(tmp_path, capsys, monkeypatch):
