@@ -21,9 +21,9 @@ if result is None:
 p = result.projection
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("Payback", f"month {p.payback_month}" if p.payback_month else "not within horizon")
-c2.metric(f"Net benefit over {s.horizon_months} months", present.money(float(p.cumulative[-1])))
+c2.metric(f"Net benefit over {s.horizon_months} months", present.money(p.horizon_net_benefit))
 c3.metric("ROI", present.percent(p.roi_pct, 0), help="100 × (gains − costs) / costs over the horizon.")
-c4.metric("Net benefit, month 1", present.money(float(p.net_benefit[0])))
+c4.metric("Net benefit, month 1", present.money(p.month1.net))
 if ends := payback_at_interval_ends(s):
     fmt = {k: f"month {v}" if v else "not within the horizon" for k, v in ends.items()}
     st.info(

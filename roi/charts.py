@@ -207,13 +207,14 @@ def tornado(bars: list[Bar], *, scale: float = 1.0) -> go.Figure:
 
 
 def benefit_waterfall(r: Result, *, scale: float = 1.0) -> go.Figure:
+    m = r.projection.month1
     items = [
-        ("Token spend saved", r.month1_baseline_spend - r.month1_spend),
-        ("Error cost change", r.month1_baseline_error_cost - r.month1_error_cost),
-        ("Staff time value", r.month1_staff_time_value),
-        ("Monthly overhead", -r.scenario.monthly_cost),
+        ("Token spend saved", m.spend_saved),
+        ("Error cost change", m.error_cost_saved),
+        ("Staff time value", m.staff_time_value),
+        ("Monthly overhead", -m.overhead),
     ]
-    net = sum(v for _, v in items)
+    net = m.net
     fig = go.Figure(
         go.Waterfall(
             x=[n for n, _ in items] + ["Net benefit"],

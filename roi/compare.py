@@ -19,9 +19,9 @@ def compare_frame(results: dict[str, Result]) -> pd.DataFrame:
                 "savings %": r.savings_pct,
                 "mean latency s": r.mean_latency_s,
                 "accuracy %": None if r.accuracy is None else 100 * r.accuracy,
-                "net benefit month 1 $": float(p.net_benefit[0]),
+                "net benefit month 1 $": p.month1.net,
                 "payback month": p.payback_month,
-                "net benefit over horizon $": float(p.cumulative[-1]),
+                "net benefit over horizon $": p.horizon_net_benefit,
                 "ROI %": p.roi_pct,
             }
         )

@@ -273,7 +273,7 @@ class Result:
                 "error_cost": self.month1_error_cost,
                 "baseline_error_cost": self.month1_baseline_error_cost,
                 "staff_time_value": self.month1_staff_time_value,
-                "net_benefit": float(p.net_benefit[0]),
+                "net_benefit": p.month1.net,
             },
             "savings_pct": self.savings_pct,
             "mean_latency_s": self.mean_latency_s,

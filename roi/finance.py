@@ -12,6 +12,20 @@ import numpy as np
 
 
 @dataclass(frozen=True)
+class MonthlyBenefit:
+    """One month's net benefit and where it comes from (the waterfall, the headline, the slides)."""
+
+    spend_saved: float
+    error_cost_saved: float
+    staff_time_value: float
+    overhead: float  # the monthly cost of running routing (a cost: subtracted)
+
+    @property
+    def net(self) -> float:
+        return self.spend_saved + self.error_cost_saved + self.staff_time_value - self.overhead
+
+
+@dataclass(frozen=True)
 class Projection:
     months: np.ndarray  # 1..horizon
     spend: np.ndarray
@@ -23,6 +37,25 @@ class Projection:
     one_time_cost: float
     net_benefit: np.ndarray
     cumulative: np.ndarray
+
+    def month(self, k: int) -> MonthlyBenefit:
+        """Month k (1-based) of the horizon, broken down."""
+        i = k - 1
+        return MonthlyBenefit(
+            float(self.spend_saved[i]),
+            float(self.error_cost_saved[i]),
+            float(self.staff_time_value[i]),
+            self.monthly_cost,
+        )
+
+    @property
+    def month1(self) -> MonthlyBenefit:
+        return self.month(1)
+
+    @property
+    def horizon_net_benefit(self) -> float:
+        """Cumulative net benefit at the end of the horizon (after the one-time cost)."""
+        return float(self.cumulative[-1])
 
     @property
     def payback_month(self) -> int | None:

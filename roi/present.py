@@ -103,7 +103,7 @@ def headline_sentence(r: Result) -> str:
     if r.matrix.volume.sum() == 0:
         return "This scenario has no tasks yet: add tasks to see what routing would change."
     pay = r.projection.payback_month
-    saved = r.month1_baseline_spend - r.month1_spend
+    saved = r.projection.month1.spend_saved
     acc = r.accuracy or 0.0
     bacc = r.baseline_accuracy or 0.0
     acc_words = (

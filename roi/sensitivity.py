@@ -14,7 +14,7 @@ from roi.scenario import ModelDef, Scenario
 
 def horizon_net_benefit(s: Scenario) -> float:
     """Cumulative net benefit at the end of the horizon (after the one-time cost)."""
-    return float(compute(s).projection.cumulative[-1])
+    return compute(s).projection.horizon_net_benefit
 
 
 def _scale_tasks(s: Scenario, **factors: float) -> Scenario:

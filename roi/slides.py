@@ -22,7 +22,7 @@ class Slide:
 
 def slides(r: Result) -> list[Slide]:
     p = r.projection
-    saved = r.month1_baseline_spend - r.month1_spend
+    saved = p.month1.spend_saved
     bars = tornado(r.scenario) if r.scenario.tasks else []
     top = bars[0].input.lower() if bars else "the inputs"
     return [
@@ -52,7 +52,7 @@ def slides(r: Result) -> list[Slide]:
         ),
         Slide(
             "Where the benefit comes from",
-            f"Net benefit in month 1: {present.money(float(p.net_benefit[0]))}.",
+            f"Net benefit in month 1: {present.money(p.month1.net)}.",
             lambda k: charts.benefit_waterfall(r, scale=k),
         ),
         Slide(

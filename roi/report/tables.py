@@ -187,7 +187,7 @@ def summary_table(r: Result) -> Table:
         (
             "cumulative_net_benefit[-1]",
             f"Net benefit over {r.scenario.horizon_months} months (USD)",
-            float(p.cumulative[-1]),
+            p.horizon_net_benefit,
             MONEY,
         ),
     ]
