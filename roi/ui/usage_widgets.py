@@ -7,17 +7,11 @@ import streamlit as st
 
 from roi.errors import ScenarioError, UsageFormatError
 from roi.ui.state import current_scenario, flash, replace_scenario, store
-from roi.usage import READERS, ingest, list_imports, read_usage
-from roi.usage.formats import _load_readers
+from roi.usage import READERS, ingest, list_imports, read_usage, reader_names
 from roi.usage.pricing import Alias, set_alias
 from roi.usage.traffic import DIMENSIONS, scenario_from_usage, traffic
 
 AUTO = "detect from the header"
-
-
-def reader_names() -> list[str]:
-    _load_readers()
-    return sorted(READERS)
 
 
 def upload_and_import() -> None:

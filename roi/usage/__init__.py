@@ -9,9 +9,11 @@ import pandas as pd
 
 from roi.errors import UsageFormatError
 from roi.store import Store
-from roi.usage.formats import READERS, read_usage
-from roi.usage.ingest import ImportSummary, delete_import, list_imports, row_kind, store_results, stored_rows
+from roi.usage.buckets import row_kind
+from roi.usage.formats import read_usage
+from roi.usage.ingest import ImportSummary, delete_import, list_imports, store_results, stored_rows
 from roi.usage.pricing import aliases, price, reconcile, summary
+from roi.usage.registry import READERS, reader_names
 from roi.usage.schema import ReadResult
 
 
@@ -122,6 +124,7 @@ __all__ = [
     "priced_store",
     "read_sources",
     "read_usage",
+    "reader_names",
     "reconcile",
     "summary",
 ]

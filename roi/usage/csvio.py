@@ -171,18 +171,9 @@ def numbers(
     out = pd.to_numeric(s.where(~empty, None), errors="coerce")
     bad = out.isna() & ~empty
     if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise UsageFormatError(
-            name, f"expected a number, got “{raw.iloc[i]}”", row=first_row + _pos(df, i), column=column
-        )
+        raise cell_error(df, raw, bad, name, column, "a number", first_row=first_row)
     if not allow_negative and (out < 0).any():
-        i = int(np.flatnonzero((out < 0).to_numpy())[0])
-        raise UsageFormatError(
-            name,
-            f"expected a non-negative number, got “{raw.iloc[i]}”",
-            row=first_row + _pos(df, i),
-            column=column,
-        )
+        raise cell_error(df, raw, out < 0, name, column, "a non-negative number", first_row=first_row)
     return out.astype("float64")
 
 
@@ -190,6 +181,28 @@ def _pos(df: pd.DataFrame, i: int) -> int:
     """Row offset in the original file: the frame keeps the file's row order in its index."""
     idx = df.index[i]
     return int(idx) if isinstance(idx, int | np.integer) else i
+
+
+def row_of(df: pd.DataFrame, mask: pd.Series | np.ndarray) -> int:
+    """The spreadsheet row (header = row 1) of the first row where mask is true."""
+    return 2 + _pos(df, int(np.flatnonzero(np.asarray(mask))[0]))
+
+
+def cell_error(
+    df: pd.DataFrame,
+    raw: pd.Series,
+    bad: pd.Series | np.ndarray,
+    name: str,
+    column: str,
+    expected: str,
+    *,
+    first_row: int = 2,
+) -> UsageFormatError:
+    """“expected <expected>, got “<cell>”” for the first bad cell, with its row and column."""
+    i = int(np.flatnonzero(np.asarray(bad))[0])
+    return UsageFormatError(
+        name, f"expected {expected}, got “{raw.iloc[i]}”", row=first_row + _pos(df, i), column=column
+    )
 
 
 def timestamps(
@@ -206,14 +219,29 @@ def timestamps(
         out = pd.to_datetime(raw, utc=True, errors="coerce", format="mixed")
     bad = out.isna()
     if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise UsageFormatError(
-            name, f"expected a date/time, got “{raw.iloc[i]}”", row=first_row + _pos(df, i), column=column
-        )
+        raise cell_error(df, raw, bad, name, column, "a date/time", first_row=first_row)
     return out.astype("datetime64[ns, UTC]")
 
 
-def require_columns(df: pd.DataFrame, columns: list[str] | tuple[str, ...], name: str, fmt: str) -> None:
+def require_columns(
+    df: pd.DataFrame,
+    columns: list[str] | tuple[str, ...],
+    name: str,
+    fmt: str,
+    *,
+    message: str | None = None,
+) -> None:
+    """The first absent column refuses the file; `message` replaces the default wording."""
     for c in columns:
         if c not in df.columns:
-            raise UsageFormatError(name, f"required column is missing (expected in {fmt} files)", column=c)
+            raise UsageFormatError(
+                name, message or f"required column is missing (expected in {fmt} files)", column=c
+            )
+
+
+def strings(df: pd.DataFrame, column: str) -> pd.Series:
+    """A text column stripped, empty cells as <NA>; an absent column is all <NA>."""
+    if column not in df:
+        return pd.Series(pd.NA, index=df.index, dtype="string")
+    s = df[column].astype("string").str.strip()
+    return s.mask(s == "")

@@ -1,48 +1,24 @@
-"""Reader registry and format detection.
+"""Format detection and the one entry point that reads an export.
 
-Each reader module registers Reader objects here. Detection looks at the header (CSV) or the top
-level keys (JSON); the user can also name the format explicitly.
+Detection looks at the header (CSV) or the top level keys (JSON); the user can also name the
+format explicitly. The readers themselves are listed in registry.py.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from roi.errors import UsageFormatError
 from roi.usage.csvio import decode, read_text_table
+from roi.usage.reader import Reader
+from roi.usage.registry import READERS
 from roi.usage.schema import ReadResult, with_context_band
 
-
-@dataclass(frozen=True)
-class Reader:
-    name: str  # e.g. "anthropic-console-usage" (the --format value)
-    label: str  # shown to people: "Anthropic Console usage CSV"
-    kind: str  # "csv" or "json"
-    # detect(columns or parsed JSON) -> True when this reader recognizes the file
-    detect: Callable[[Any], bool]
-    # read(text, file name, mapping) -> ReadResult; mapping: normalized field -> file column (generic CSV)
-    read: Callable[[str, str, dict[str, str] | None], ReadResult]
-
-
-READERS: dict[str, Reader] = {}
-
-
-def register(reader: Reader) -> Reader:
-    READERS[reader.name] = reader
-    return reader
-
-
-def _load_readers() -> None:
-    # Importing a reader module registers its readers.
-    from roi.usage import anthropic, generic, litellm, openai  # noqa: F401
+__all__ = ["READERS", "Reader", "detect_format", "read_usage"]
 
 
 def detect_format(text: str, name: str) -> Reader:
-    _load_readers()
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
@@ -80,7 +56,6 @@ def read_usage(
     mapping: dict[str, str] | None = None,
 ) -> ReadResult:
     """Read one export (path or bytes) into normalized rows; UsageFormatError refuses it whole."""
-    _load_readers()
     if isinstance(source, str | Path):
         path = Path(source)
         name = name or path.name

@@ -16,8 +16,17 @@ import numpy as np
 import pandas as pd
 
 from roi.errors import UsageFormatError
-from roi.usage.csvio import Dialect, drop_blank_and_total_rows, numbers, read_text_table, timestamps
-from roi.usage.formats import Reader, register
+from roi.usage.csvio import (
+    Dialect,
+    cell_error,
+    drop_blank_and_total_rows,
+    numbers,
+    read_text_table,
+    row_of,
+    strings,
+    timestamps,
+)
+from roi.usage.reader import Reader
 from roi.usage.schema import ReadResult, normalized
 
 FORMAT = "generic"
@@ -129,14 +138,13 @@ def read(content: str, name: str, mapping: dict[str, str] | None = None) -> Read
     out["start"] = _times(df, cols["timestamp"], name, dialect)
     for field in _TEXT_FIELDS:
         if field in cols:
-            s = df[cols[field]].astype("string").str.strip()
-            out[field] = s.mask(s == "")
+            out[field] = strings(df, cols[field])
     missing = out["model"].isna()
     if missing.any():
         raise UsageFormatError(
             name,
             "model is empty; every row needs a model",
-            row=int(df.index[np.flatnonzero(missing.to_numpy())[0]]) + 2,
+            row=row_of(df, missing),
             column=cols["model"],
         )
     for field in _NUMBER_FIELDS:
@@ -168,14 +176,9 @@ def _times(df: pd.DataFrame, column: str, name: str, dialect: Dialect) -> pd.Ser
         out = pd.to_datetime(raw, utc=True, errors="coerce", format="mixed", dayfirst=dayfirst)
         bad = out.isna()
         if bad.any():
-            raise UsageFormatError(
-                name,
-                f"expected a date/time, got “{raw[bad].iloc[0]}”",
-                row=int(df.index[np.flatnonzero(bad.to_numpy())[0]]) + 2,
-                column=column,
-            )
+            raise cell_error(df, raw, bad, name, column, "a date/time")
         return out.astype("datetime64[ns, UTC]")
     return timestamps(df, column, name)
 
 
-register(Reader(FORMAT, "Other CSV (timestamp, model, token columns)", "csv", detect, read))
+READERS = (Reader(FORMAT, "Other CSV (timestamp, model, token columns)", "csv", detect, read),)

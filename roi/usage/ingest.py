@@ -1,45 +1,37 @@
 """Storing imports: one transaction per batch of files, never counting the same usage twice.
 
-Per-request logs are de-duplicated by request id, then summed per day × model × dimensions.
-Bucketed exports are de-duplicated by bucket × model × dimensions within the same format: an
-identical bucket is skipped, a changed one (a later export of the same period) replaces the old.
+Per-request logs are de-duplicated by request id, then summed per day × model × dimensions
+(buckets.py). Bucketed exports are de-duplicated by bucket × model × dimensions within the same
+format: an identical bucket is skipped, a changed one (a later export of the same period) replaces
+the old. Also lists, reads back and deletes imports.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, delete, insert, select
 
 from roi.store import Store
 from roi.store.models import UsageImport, UsageRequestId, UsageRow
-from roi.usage.schema import GROUP_COLUMNS, TOKEN_COLUMNS, ReadResult
+from roi.usage.buckets import (
+    HIST_EDGES,
+    KEY_COLUMNS,
+    VALUE_COLUMNS,
+    buckets,
+    histogram_json,
+    latency_counts,
+    regroup,
+)
+from roi.usage.buckets import row_kind as row_kind  # re-exported: callers import it from here
+from roi.usage.schema import ReadResult
 
-KEY_COLUMNS = (
-    "kind",
-    "start",
-    "end",
-    "model_raw",
-    *GROUP_COLUMNS,
-    "service_tier",
-    "context_window",
-    "token_type",
-)
-VALUE_COLUMNS = (
-    "requests",
-    *TOKEN_COLUMNS,
-    "reported_cost_usd",
-    "latency_s_sum",
-    "ttft_s_sum",
-    "timed_requests",
-)
-HIST_EDGES = np.geomspace(0.05, 600, 41)
 ID_BATCH = 20000  # ids per IN (...) lookup; below SQLite's 32,766 variable limit
-NO_MODEL = "(no model)"
 MERGE_ROWS = 400_000  # streamed imports merge their chunks' buckets once this many have piled up
 
 
@@ -78,44 +70,6 @@ IMPORT_COLUMNS = [
 ]
 
 
-def row_kind(df: pd.DataFrame) -> pd.Series:
-    tokens = df[list(TOKEN_COLUMNS)].sum(axis=1)
-    return np.where(df["token_type"].notna() & (tokens == 0), "cost", "usage")
-
-
-def _buckets(df: pd.DataFrame, per_request: bool) -> pd.DataFrame:
-    """Sum rows sharing a key; per-request rows go into daily buckets with latency sums."""
-    df = df.copy()
-    df["kind"] = row_kind(df)
-    df["model_raw"] = df["model_raw"].fillna(NO_MODEL)  # e.g. a credit line on the bill
-    if per_request:
-        df["start"] = df["start"].dt.floor("D")  # daily, like the providers' own exports
-        df["end"] = df["start"] + pd.Timedelta(days=1)
-        timed = df["latency_s"].notna()
-        df["latency_s_sum"] = df["latency_s"].where(timed, 0.0)
-        df["ttft_s_sum"] = df["ttft_s"].fillna(0.0)
-        df["timed_requests"] = timed.astype(float)
-        df["requests"] = df["requests"].fillna(1.0)
-    else:
-        # bucketed rows may carry a mean latency (e.g. a gateway database): keep it as sums
-        timed = df["latency_s"].notna() & df["requests"].notna()
-        df["latency_s_sum"] = (df["latency_s"] * df["requests"]).where(timed)
-        df["ttft_s_sum"] = (df["ttft_s"] * df["requests"]).where(timed & df["ttft_s"].notna())
-        df["timed_requests"] = df["requests"].where(timed)
-    return _regroup(df)
-
-
-def _regroup(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per key with the values summed (also merges the buckets of successive chunks)."""
-    keys = list(KEY_COLUMNS)
-    df = df.copy()
-    df[keys] = df[keys].astype(object).where(df[keys].notna(), None)
-    out = df.groupby(keys, dropna=False, sort=False)[list(VALUE_COLUMNS)].sum(min_count=1).reset_index()
-    for c in TOKEN_COLUMNS:
-        out[c] = out[c].fillna(0.0)
-    return out
-
-
 def _dedup_key(fmt: str, row: dict) -> str:
     parts = [fmt] + [str(row[k]) if row[k] is not None else "" for k in KEY_COLUMNS]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
@@ -131,15 +85,7 @@ def _records(buckets: pd.DataFrame) -> list[dict]:
     return out.to_dict("records")
 
 
-def _histogram(df: pd.DataFrame) -> str:
-    lat = df["latency_s"].dropna().to_numpy()
-    if lat.size == 0:
-        return ""
-    counts, _ = np.histogram(np.clip(lat, HIST_EDGES[0], HIST_EDGES[-1]), bins=HIST_EDGES)
-    return json.dumps({"edges": HIST_EDGES.round(4).tolist(), "counts": counts.tolist()})
-
-
-def _new_requests(conn, imp: int, df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+def _new_requests(conn: Connection, imp: int, df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Drop requests already stored (or repeated in this file) and record the new ids."""
     has_id = df["request_id"].notna()
     dup_in_file = has_id & df["request_id"].duplicated()
@@ -161,16 +107,18 @@ def _new_requests(conn, imp: int, df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return df, int((~keep).sum())
 
 
-def _store_frame(conn, imp: int, fmt: str, df: pd.DataFrame, per_request: bool) -> tuple[int, int, int]:
+def _store_frame(
+    conn: Connection, imp: int, fmt: str, df: pd.DataFrame, per_request: bool
+) -> tuple[int, int, int]:
     """Store one frame (a whole file, or one chunk of a big one); returns (stored, skipped, replaced)."""
     skipped = replaced = 0
     if per_request and df["request_id"].notna().any():
         df, skipped = _new_requests(conn, imp, df)
-        records = _records(_buckets(df, True))
+        records = _records(buckets(df, True))
         for r in records:
             r["dedup_key"] = None
     else:
-        records = _records(_buckets(df, per_request))
+        records = _records(buckets(df, per_request))
         for r in records:
             r["dedup_key"] = _dedup_key(fmt, r)
         keys = [r["dedup_key"] for r in records]
@@ -200,14 +148,16 @@ def _store_frame(conn, imp: int, fmt: str, df: pd.DataFrame, per_request: bool) 
     return len(records), skipped, replaced
 
 
-def _insert_ids(conn, ids: list[str], imp: int) -> None:
+def _insert_ids(conn: Connection, ids: list[str], imp: int) -> None:
     """Request ids straight through the driver's executemany: millions of rows, no ORM overhead."""
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO usage_request_ids (request_id, import_id) VALUES ({mark}, {mark})"
     conn.exec_driver_sql(sql, [(r, imp) for r in ids])
 
 
-def _new_import(conn, fmt: str, file_name: str, data: bytes, rows: int, warnings: list[str]) -> int:
+def _new_import(
+    conn: Connection, fmt: str, file_name: str, data: bytes, rows: int, warnings: list[str]
+) -> int:
     return conn.execute(
         insert(UsageImport).values(
             format=fmt,
@@ -224,7 +174,7 @@ def _new_import(conn, fmt: str, file_name: str, data: bytes, rows: int, warnings
 
 
 def _finish_import(
-    conn, imp: int, stored: int, skipped: int, replaced: int, hist: str, rows: int | None = None
+    conn: Connection, imp: int, stored: int, skipped: int, replaced: int, hist: str, rows: int | None = None
 ) -> None:
     values = {
         "rows_stored": stored,
@@ -251,7 +201,9 @@ def store_results(store: Store, items: list[tuple[ReadResult, str, bytes]]) -> l
                 conn.execute(delete(UsageImport).where(UsageImport.id == imp))
                 imp = None
             else:
-                _finish_import(conn, imp, stored, skipped, replaced, _histogram(result.frame))
+                _finish_import(
+                    conn, imp, stored, skipped, replaced, histogram_json(latency_counts(result.frame))
+                )
             summaries.append(
                 ImportSummary(
                     imp,
@@ -268,7 +220,14 @@ def store_results(store: Store, items: list[tuple[ReadResult, str, bytes]]) -> l
 
 
 def store_stream(
-    store: Store, fmt: str, file_name: str, fingerprint: bytes, frames, *, per_request: bool, progress=None
+    store: Store,
+    fmt: str,
+    file_name: str,
+    fingerprint: bytes,
+    frames: Iterable[pd.DataFrame],
+    *,
+    per_request: bool,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportSummary:
     """Store a big per-request log chunk by chunk in one transaction.
 
@@ -285,25 +244,20 @@ def store_stream(
             rows += len(df)
             kept, dropped = _new_requests(conn, imp, df) if per_request else (df, 0)
             skipped += dropped
-            pending.append(_buckets(kept, per_request))
+            pending.append(buckets(kept, per_request))
             if sum(len(p) for p in pending) > MERGE_ROWS:
-                pending = [_regroup(pd.concat(pending, ignore_index=True))]
-            lat = kept["latency_s"].dropna().to_numpy()
-            if lat.size:
-                counts += np.histogram(np.clip(lat, HIST_EDGES[0], HIST_EDGES[-1]), bins=HIST_EDGES)[0]
+                pending = [regroup(pd.concat(pending, ignore_index=True))]
+            counts += latency_counts(kept)
             if progress:
                 progress(rows)
-        merged = _regroup(pd.concat(pending, ignore_index=True)) if pending else None
+        merged = regroup(pd.concat(pending, ignore_index=True)) if pending else None
         records = _records(merged) if merged is not None and len(merged) else []
         for r in records:
             r["dedup_key"] = None
             r["import_id"] = imp
         if records:
             conn.execute(insert(UsageRow), records)
-            counted = {"edges": HIST_EDGES.round(4).tolist(), "counts": counts.tolist()}
-            _finish_import(
-                conn, imp, len(records), skipped, 0, json.dumps(counted) if counts.any() else "", rows
-            )
+            _finish_import(conn, imp, len(records), skipped, 0, histogram_json(counts), rows)
         else:  # nothing new, as in store_results: no empty import to list
             conn.execute(delete(UsageImport).where(UsageImport.id == imp))
             imp = None

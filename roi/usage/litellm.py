@@ -27,14 +27,17 @@ import pandas as pd
 from roi.errors import UsageFormatError
 from roi.usage.csvio import (
     Dialect,
+    cell_error,
     drop_blank_and_total_rows,
     iter_text_chunks,
     numbers,
     read_text_table,
     require_columns,
+    row_of,
+    strings,
     timestamps,
 )
-from roi.usage.formats import Reader, register
+from roi.usage.reader import Reader
 from roi.usage.schema import ReadResult, normalized, with_context_band
 
 FORMAT = "litellm-spendlogs"
@@ -75,17 +78,6 @@ def read_spendlogs_chunks(
             yield with_context_band(frame)
 
 
-def _text(df: pd.DataFrame, column: str) -> pd.Series:
-    if column not in df:
-        return pd.Series(pd.NA, index=df.index, dtype="string")
-    s = df[column].astype("string").str.strip()
-    return s.mask(s == "")
-
-
-def _row(df: pd.DataFrame, mask: pd.Series | np.ndarray) -> int:
-    return int(df.index[np.flatnonzero(np.asarray(mask))[0]]) + 2
-
-
 def _convert(df: pd.DataFrame, dialect: Dialect, name: str, warnings: list[str]) -> pd.DataFrame:
     """Text cells of one SpendLogs table (or chunk) -> normalized rows, column at a time."""
     require_columns(df, REQUIRED, name, "LiteLLM SpendLogs")
@@ -108,14 +100,14 @@ def _convert(df: pd.DataFrame, dialect: Dialect, name: str, warnings: list[str])
     writes_apart = (uncached < 0) & (prompt - read_ >= 0)
     uncached = uncached.where(~writes_apart, prompt - read_).clip(lower=0.0)
 
-    hit = _text(df, "cache_hit").str.lower().eq("true").fillna(False).to_numpy(dtype=bool)
+    hit = strings(df, "cache_hit").str.lower().eq("true").fillna(False).to_numpy(dtype=bool)
     if hit.any():
         warnings.append(
             f"{name}: {int(hit.sum())} request(s) answered from the LiteLLM proxy cache "
             "(no model call): their tokens are counted as 0"
         )
 
-    model = _text(df, "model").fillna(_text(df, "model_group"))
+    model = strings(df, "model").fillna(strings(df, "model_group"))
     no_model = model.isna().to_numpy()
     if no_model.any():
         has_tokens = ((prompt + completion) > 0).to_numpy() & ~hit
@@ -123,7 +115,7 @@ def _convert(df: pd.DataFrame, dialect: Dialect, name: str, warnings: list[str])
             raise UsageFormatError(
                 name,
                 "model is empty on a request with tokens",
-                row=_row(df, no_model & has_tokens),
+                row=row_of(df, no_model & has_tokens),
                 column="model",
             )
         warnings.append(
@@ -139,9 +131,9 @@ def _convert(df: pd.DataFrame, dialect: Dialect, name: str, warnings: list[str])
         {
             "start": start,
             "model_raw": model,
-            "api_key": _text(df, "api_key"),
-            "project": _text(df, "team_id"),
-            "user": _text(df, "user"),
+            "api_key": strings(df, "api_key"),
+            "project": strings(df, "team_id"),
+            "user": strings(df, "user"),
             "tag": _tags(df),
             "requests": 1.0,
             "input_tokens": uncached * billed,
@@ -152,7 +144,7 @@ def _convert(df: pd.DataFrame, dialect: Dialect, name: str, warnings: list[str])
             "reported_cost_usd": spend,
             "latency_s": (end - start).dt.total_seconds(),
             "ttft_s": (first - start).dt.total_seconds(),
-            "request_id": _text(df, "request_id"),
+            "request_id": strings(df, "request_id"),
         },
         index=df.index,
     )
@@ -187,15 +179,13 @@ def _optional_times(df: pd.DataFrame, column: str, name: str) -> pd.Series:
         out = out.where(~odd, pd.to_datetime(raw.where(odd), utc=True, format="mixed", errors="coerce"))
         bad = out.isna() & (raw != "")
         if bad.any():
-            raise UsageFormatError(
-                name, f"expected a date/time, got “{raw[bad].iloc[0]}”", row=_row(df, bad), column=column
-            )
+            raise cell_error(df, raw, bad, name, column, "a date/time")
     return out.astype("datetime64[ns, UTC]")
 
 
 def _tags(df: pd.DataFrame) -> pd.Series:
     """request_tags is a JSON array: '["intake", "priority"]' -> "intake,priority"."""
-    raw = _text(df, "request_tags")
+    raw = strings(df, "request_tags")
     joined = raw.str.findall(_TAG).str.join(",").astype("string")
     plain = ~raw.str.startswith("[").fillna(True)  # not JSON: keep the text as written
     out = joined.where(~plain, raw.str.strip("{}"))
@@ -257,4 +247,4 @@ def _usage_cache(meta: object) -> tuple[float, float, float]:
     return read_, write - w1h, w1h
 
 
-register(Reader(FORMAT, "LiteLLM proxy SpendLogs CSV", "csv", detect, read))
+READERS = (Reader(FORMAT, "LiteLLM proxy SpendLogs CSV", "csv", detect, read),)

@@ -8,19 +8,21 @@ as uncached input would price every cached token twice.
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from roi.errors import UsageFormatError
 from roi.usage.csvio import (
     Dialect,
+    cell_error,
     drop_blank_and_total_rows,
     numbers,
     read_text_table,
     require_columns,
+    row_of,
+    strings,
     timestamps,
 )
-from roi.usage.formats import Reader, register
+from roi.usage.reader import Reader
 from roi.usage.schema import ReadResult, normalized
 
 USAGE_REQUIRED = ("start_time", "model", "num_model_requests", "input_tokens", "output_tokens")
@@ -40,19 +42,6 @@ _FALSE = {"false", "0", "no", "f", "n", ""}
 _TIER_ALIASES = {"default": "standard", "auto": "standard"}
 
 
-def _text(df: pd.DataFrame, column: str) -> pd.Series:
-    """A text column stripped, empty cells as <NA> (an absent column is all <NA>)."""
-    if column not in df:
-        return pd.Series(pd.NA, index=df.index, dtype="string")
-    s = df[column].astype("string").str.strip()
-    return s.mask(s == "")
-
-
-def _row(df: pd.DataFrame, mask: pd.Series) -> int:
-    """The spreadsheet row (header = 1) of the first row where mask is true."""
-    return int(df.index[np.flatnonzero(mask.to_numpy())[0]]) + 2
-
-
 def _unix_or_iso(df: pd.DataFrame, column: str, name: str) -> pd.Series:
     """Unix seconds as exported; ISO text if someone re-saved the file with dates."""
     raw = df[column].astype(str).str.strip().str.replace(",", "", regex=False)
@@ -67,12 +56,7 @@ def _booleans(df: pd.DataFrame, column: str, name: str) -> pd.Series:
     low = raw.str.lower()
     bad = ~low.isin(_TRUE | _FALSE)
     if bad.any():
-        raise UsageFormatError(
-            name,
-            f"expected TRUE or FALSE, got “{raw[bad].iloc[0]}”",
-            row=_row(df, bad),
-            column=column,
-        )
+        raise cell_error(df, raw, bad, name, column, "TRUE or FALSE")
     return low.isin(_TRUE)
 
 
@@ -96,7 +80,7 @@ def read_usage_csv(content: str, name: str, mapping: dict[str, str] | None = Non
     df, dialect = read_text_table(content, name)
     require_columns(df, USAGE_REQUIRED, name, "OpenAI usage")
     df = drop_blank_and_total_rows(df, warnings, name)
-    model = _text(df, "model")
+    model = strings(df, "model")
     bucket = model.isna() & _empty(df, _USAGE_COUNTS)
     if bucket.any():
         warnings.append(
@@ -107,7 +91,7 @@ def read_usage_csv(content: str, name: str, mapping: dict[str, str] | None = Non
         raise UsageFormatError(
             name,
             "model is empty on a row with usage; export the usage grouped by model",
-            row=_row(df, model.isna()),
+            row=row_of(df, model.isna()),
             column="model",
         )
     return ReadResult("openai-usage", normalized(_usage_frame(df, model, name, dialect)), warnings)
@@ -126,19 +110,19 @@ def _usage_frame(df: pd.DataFrame, model: pd.Series, name: str, dialect: Dialect
             name,
             f"input_cached_tokens ({cached[over].iloc[0]:.0f}) is larger than input_tokens "
             f"({inclusive[over].iloc[0]:.0f}); expected input_tokens to include the cached tokens",
-            row=_row(df, over),
+            row=row_of(df, over),
             column="input_cached_tokens",
         )
     batch = _booleans(df, "batch", name)
-    tier = _text(df, "service_tier").str.lower().replace(_TIER_ALIASES).fillna("standard")
+    tier = strings(df, "service_tier").str.lower().replace(_TIER_ALIASES).fillna("standard")
     out = pd.DataFrame(
         {
             "start": _unix_or_iso(df, "start_time", name),
             "end": _unix_or_iso(df, "end_time", name) if "end_time" in df else pd.NaT,
             "model_raw": model,
-            "project": _text(df, "project_id"),
-            "user": _text(df, "user_id"),
-            "api_key": _text(df, "api_key_id"),
+            "project": strings(df, "project_id"),
+            "user": strings(df, "user_id"),
+            "api_key": strings(df, "api_key_id"),
             "requests": num["num_model_requests"],
             "input_tokens": uncached.where(uncached.notna(), derived),
             "cache_read_tokens": cached,
@@ -169,18 +153,18 @@ def read_cost_csv(content: str, name: str, mapping: dict[str, str] | None = None
             f"{name}: skipped {int(bucket.sum())} empty time bucket(s) (only the time columns filled)"
         )
         df = df[~bucket]
-    currency = _text(df, "amount_currency")
+    currency = strings(df, "amount_currency")
     foreign = currency.notna() & (currency.str.lower() != "usd")
     if foreign.any():
         raise UsageFormatError(
             name,
             f"amount in “{currency[foreign].iloc[0]}”; only USD cost exports can be read",
-            row=_row(df, foreign),
+            row=row_of(df, foreign),
             column="amount_currency",
         )
     amount = numbers(df, "amount_value", name, dialect, allow_negative=True)
     # "gpt-4o-2024-08-06, input": the model, then the billed token type after the last comma.
-    item = _text(df, "line_item")
+    item = strings(df, "line_item")
     has_model = item.str.contains(",", regex=False).fillna(False).astype(bool)
     parts = item.str.rpartition(",")
     model = parts[0].str.strip().where(has_model, pd.NA)
@@ -191,7 +175,7 @@ def read_cost_csv(content: str, name: str, mapping: dict[str, str] | None = None
             "start": _unix_or_iso(df, "start_time", name),
             "end": _unix_or_iso(df, "end_time", name) if "end_time" in df else pd.NaT,
             "model_raw": model,
-            "project": _text(df, "project_id"),
+            "project": strings(df, "project_id"),
             "token_type": token_type,
             "reported_cost_usd": amount,
             "service_tier": pd.Series("batch", index=df.index, dtype="string").where(batch, pd.NA),
@@ -201,5 +185,7 @@ def read_cost_csv(content: str, name: str, mapping: dict[str, str] | None = None
     return ReadResult("openai-cost", normalized(out), warnings)
 
 
-register(Reader("openai-usage", "OpenAI usage CSV (completions)", "csv", detect_usage, read_usage_csv))
-register(Reader("openai-cost", "OpenAI cost CSV", "csv", detect_cost, read_cost_csv))
+READERS = (
+    Reader("openai-usage", "OpenAI usage CSV (completions)", "csv", detect_usage, read_usage_csv),
+    Reader("openai-cost", "OpenAI cost CSV", "csv", detect_cost, read_cost_csv),
+)

@@ -6,7 +6,10 @@ cache reads and writes). Readers return a pandas DataFrame with exactly COLUMNS,
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -68,6 +71,34 @@ def with_context_band(frame: pd.DataFrame) -> pd.DataFrame:
         pd.Series(band, index=frame.index, dtype="string")
     )
     return frame
+
+
+_CTX_BOUND = re.compile(r"^(?P<op>.*?)\s*(?P<n>\d+(?:\.\d+)?\s*[km]?)$")
+_CTX_RANGE = re.compile(r"^(?P<lo>\d+(?:\.\d+)?\s*[km]?)\s*[-–]\s*(?P<hi>\d+(?:\.\d+)?\s*[km]?)$")
+
+
+def context_window_label(value: Any) -> Any:
+    """A file's context-window text in the `context_window` vocabulary (Console CSVs and Admin API
+    reports): '≤ 200k' (or Excel's 'â‰¤ 200k') -> '0-200k'; '> 200k' and '200k-1M' -> '>200k'."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return pd.NA
+    v = str(value).strip()
+    if not v:
+        return pd.NA
+    low = v.lower().replace(" ", "")
+    m = _CTX_RANGE.match(low)
+    if m:
+        lo, hi = m.group("lo"), m.group("hi")
+        return f"0-{hi}" if float(re.sub(r"[km]", "", lo) or 0) == 0 else f">{lo}"
+    m = _CTX_BOUND.match(low)
+    if m:
+        op, n = m.group("op"), m.group("n")
+        if op in (">", ">=", "≥", "over", "above") or op.startswith("â‰¥"):
+            return f">{n}"
+        # '≤', '<=', '<', and the mojibake of '≤' (UTF-8 E2 89 A4 read as cp1252 / latin-1)
+        if op in ("≤", "<=", "<", "up-to", "upto") or op.startswith(("â‰", "â\x89", "&le")):
+            return f"0-{n}"
+    return v
 
 
 def normalized(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,24 @@
+"""What a reader module offers the registry: a name, a label, and how to detect and read a file.
+
+Kept apart from the readers and the registry so that reader modules can describe themselves
+without importing the registry that imports them (no import circle).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from roi.usage.schema import ReadResult
+
+
+@dataclass(frozen=True)
+class Reader:
+    name: str  # e.g. "anthropic-console-usage" (the --format value)
+    label: str  # shown to people: "Anthropic Console usage CSV"
+    kind: str  # "csv" or "json"
+    # detect(columns or parsed JSON) -> True when this reader recognizes the file
+    detect: Callable[[Any], bool]
+    # read(text, file name, mapping) -> ReadResult; mapping: normalized field -> file column (generic CSV)
+    read: Callable[[str, str, dict[str, str] | None], ReadResult]
