@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import date
 
@@ -11,6 +12,20 @@ from roi.catalog import catalog_entries, resolve_model_ref
 from roi.engine import model_specs
 from roi.errors import ScenarioError, UnknownModelError
 from roi.scenario import ModelDef, Scenario
+
+CATALOG_COLUMNS = [
+    "provider",
+    "model",
+    "name",
+    "input",
+    "cache write 5m",
+    "cache write 1h",
+    "cache read",
+    "output",
+    "long-context tier",
+    "batch prices",
+    "context window",
+]
 
 
 def catalog_frame(*, as_of: date, provider: str | None = None, search: str = "") -> pd.DataFrame:
@@ -35,7 +50,7 @@ def catalog_frame(*, as_of: date, provider: str | None = None, search: str = "")
                 "context window": e.context_window,
             }
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=CATALOG_COLUMNS)  # a search with no hits still has its headers
 
 
 def models_table(s: Scenario) -> pd.DataFrame:
@@ -74,8 +89,14 @@ def models_table(s: Scenario) -> pd.DataFrame:
 
 
 def set_models_in_play(s: Scenario, ids: list[str]) -> Scenario:
-    """Add catalog models; remove the ones not listed unless routing or the baseline uses them."""
+    """Add catalog models; remove the ones not listed unless routing or the baseline uses them
+    (or, for a custom model, a task still has numbers for it)."""
     used = {s.baseline_model} | {m for t in s.tasks for m in t.routing.models()}
+    # A custom model exists only in s.models: dropping it while a task still names it (accuracy,
+    # measured latency, today's mix) would leave a scenario the engine cannot price.
+    named_by = {
+        m: t.name for t in reversed(s.tasks) for m in (*t.accuracy, *t.latency_s, *t.baseline_routing)
+    }
     models = dict(s.models)
     for mid in ids:
         if mid not in models:
@@ -89,6 +110,11 @@ def set_models_in_play(s: Scenario, ids: list[str]) -> Scenario:
             if mid in used:
                 raise ScenarioError(
                     f'model "{mid}" is still used by the baseline or a routing; route its work elsewhere first'
+                )
+            if models[mid].custom and mid in named_by:
+                raise ScenarioError(
+                    f'custom model "{mid}" still has numbers on task "{named_by[mid]}" '
+                    "(accuracy, latency or today's mix); clear them first"
                 )
             del models[mid]
     return replace(s, models=models)
@@ -112,9 +138,11 @@ def set_override(
             )
         d = replace(d, discount=discount)
     if ttft_s is not None:
+        if not (math.isfinite(ttft_s) and ttft_s >= 0):  # the scenario file refuses anything else
+            raise ScenarioError(f'models["{model}"].ttft_s: expected a number of seconds ≥ 0, got {ttft_s:g}')
         d = replace(d, ttft_s=ttft_s)
     if output_tokens_per_s is not None:
-        if output_tokens_per_s <= 0:
+        if not (math.isfinite(output_tokens_per_s) and output_tokens_per_s > 0):
             raise ScenarioError(f'models["{model}"].output_tokens_per_s: expected a positive number')
         d = replace(d, output_tokens_per_s=output_tokens_per_s)
     return replace(s, models={**s.models, model: d})
@@ -142,7 +170,8 @@ def add_custom_model(
         raise ScenarioError(
             f'custom model "{model}": that id is a catalog model; give a discount on it instead, or pick another id'
         )
-    if min(input, output, cache_write, cache_read, ttft_s) < 0 or output_tokens_per_s <= 0:
+    values = (input, output, cache_write, cache_read, ttft_s, output_tokens_per_s)
+    if not all(math.isfinite(v) for v in values) or min(values[:5]) < 0 or output_tokens_per_s <= 0:
         raise ScenarioError(f'custom model "{model}": prices and latency must be positive numbers')
     d = ModelDef(
         custom=True,

@@ -7,9 +7,11 @@ validated whole and either produce a new Scenario or a ScenarioError naming row 
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from roi.errors import ScenarioError
@@ -59,13 +61,33 @@ def _blank(v: Any) -> bool:
 def _number(v: Any, row: int, col: str, *, lo: float = 0.0, hi: float | None = None) -> float:
     label = TASK_COLUMNS.get(col, (col,))[0]
     try:
+        if isinstance(v, bool | np.bool_):  # a checkbox value is not a count or an amount
+            raise TypeError
         x = float(str(v).replace(",", "").replace("$", "").strip()) if isinstance(v, str) else float(v)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ScenarioError(f"row {row + 1}, column “{label}”: expected a number, got “{v}”") from None
     if not math.isfinite(x) or x < lo or (hi is not None and x > hi):
         rng = f"{lo:g}..{hi:g}" if hi is not None else f"≥ {lo:g}"
         raise ScenarioError(f"row {row + 1}, column “{label}”: expected a number {rng}, got {x:g}")
     return x
+
+
+_TRUE = frozenset({"true", "yes", "1"})
+_FALSE = frozenset({"false", "no", "0"})
+
+
+def _flag(v: Any, row: int, col: str) -> bool:
+    """A checkbox cell; text such as "false" or "no" must not count as ticked (bool("false") is True)."""
+    if _blank(v):
+        return False
+    if isinstance(v, bool | np.bool_):
+        return bool(v)
+    if isinstance(v, numbers.Real) and v in (0, 1):
+        return bool(v)
+    if isinstance(v, str) and v.strip().lower() in _TRUE | _FALSE:
+        return v.strip().lower() in _TRUE
+    label = TASK_COLUMNS.get(col, (col,))[0]
+    raise ScenarioError(f"row {row + 1}, column “{label}”: expected true or false, got “{v}”")
 
 
 def apply_frames(s: Scenario, tasks: pd.DataFrame, accuracy: pd.DataFrame | None = None) -> Scenario:
@@ -106,7 +128,7 @@ def apply_frames(s: Scenario, tasks: pd.DataFrame, accuracy: pd.DataFrame | None
             if _blank(r.get("accuracy_floor"))
             else round(_number(r["accuracy_floor"], i, "accuracy_floor", hi=100) / 100, 12)
         )
-        interactive = bool(r.get("interactive")) if not _blank(r.get("interactive")) else False
+        interactive = _flag(r.get("interactive"), i, "interactive")
         base = old.get(name) or Task(
             name=name, requests_per_month=0, routing=Routing(shares={s.baseline_model: 1.0})
         )
@@ -122,20 +144,23 @@ def _apply_accuracy(t: Task, accuracy: pd.DataFrame) -> Task:
     if t.name not in accuracy.index:
         return t
     acc = {k: v for k, v in t.accuracy.items() if ">" in k}  # measured cascade accuracies stay
+    where = f"accuracy table, row {list(accuracy.index).index(t.name) + 1} (“{t.name}”)"
     for m in accuracy.columns:
         v = accuracy.at[t.name, m]
         if not _blank(v):
             try:
+                if isinstance(v, bool | np.bool_):
+                    raise TypeError
                 x = float(v)
-            except (TypeError, ValueError):
-                raise ScenarioError(
-                    f"accuracy table, task “{t.name}”, column “{m}”: expected a percentage, got “{v}”"
-                ) from None
+            except (TypeError, ValueError, OverflowError):
+                raise ScenarioError(f"{where}, column “{m}”: expected a percentage, got “{v}”") from None
             if not 0 <= x <= 100:
-                raise ScenarioError(
-                    f"accuracy table, task “{t.name}”, column “{m}”: expected 0..100 %, got {x:g}"
-                )
+                raise ScenarioError(f"{where}, column “{m}”: expected 0..100 %, got {x:g}")
             acc[str(m)] = round(x / 100, 12)  # 96.8 % back to 0.968 exactly
+    # Keep the task's own order (the table's columns start with the baseline), so applying an
+    # unedited table leaves the saved document as it was; new models go last.
+    order = {k: i for i, k in enumerate(t.accuracy)}
+    acc = dict(sorted(acc.items(), key=lambda kv: order.get(kv[0], len(order))))
     return replace(t, accuracy=acc)
 
 
