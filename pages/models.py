@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from roi import charts
-from roi.catalog import providers
+from roi.catalog import price_history, providers
 from roi.errors import ScenarioError
 from roi.modelset import (
     add_custom_model,
@@ -141,5 +141,8 @@ if custom:
     st.caption("A custom model has no price history: its prices are typed in.")
 else:
     chart(
-        charts.price_history_chart(history_model, today=date.today(), scale=chart_scale()), "models.history"
+        charts.price_history_chart(
+            history_model, price_history(history_model), today=date.today(), scale=chart_scale()
+        ),
+        "models.history",
     )

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from roi import charts, routing
+from roi.optimize import frontier
 from roi.sensitivity import tornado
 from roi.ui.routing_controls import optimize_button, routine_slider, routing_label, task_controls
 from roi.ui.state import computed, current_scenario, show_flash
@@ -39,6 +40,6 @@ with b:
     chart(charts.latency_by_task(result, scale=scale), "routing.latency")
 c, d = st.columns(2)
 with c:
-    chart(charts.cost_vs_accuracy(result, scale=scale), "routing.frontier")
+    chart(charts.cost_vs_accuracy(result, frontier(result.matrix), scale=scale), "routing.frontier")
 with d:
     chart(charts.tornado(tornado(s), scale=scale), "routing.tornado")

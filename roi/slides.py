@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from roi import charts, present
 from roi.engine import Result
+from roi.optimize import frontier
 from roi.sensitivity import tornado
 
 
@@ -48,7 +49,7 @@ def slides(r: Result) -> list[Slide]:
             "Cost vs accuracy",
             f"Expected accuracy {present.share(r.baseline_accuracy)} today, "
             f"{present.share(r.accuracy)} routed.",
-            lambda k: charts.cost_vs_accuracy(r, scale=k),
+            lambda k: charts.cost_vs_accuracy(r, frontier(r.matrix), scale=k),
         ),
         Slide(
             "Where the benefit comes from",

@@ -1,0 +1,86 @@
+"""Figures of imported usage: they draw the frames `roi.usage.traffic` aggregates (spend per month
+and model, top groups), token totals and a latency histogram, as given."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from roi.charts.style import ACCENT, ROUTED, _layout, model_colors
+
+TOKEN_LABELS = {
+    "input_tokens": "Input (uncached)",
+    "cache_write_5m_tokens": "Cache write 5 min",
+    "cache_write_1h_tokens": "Cache write 1 h",
+    "cache_read_tokens": "Cache read",
+    "output_tokens": "Output",
+}
+
+
+def usage_spend_by_month(monthly: pd.DataFrame, *, scale: float = 1.0) -> go.Figure:
+    """Priced spend per month, stacked by model (imported usage); `monthly` has month, model, cost_usd."""
+    fig = go.Figure()
+    models = sorted(monthly["model"].unique())
+    colors = model_colors(models)
+    for m in models:
+        d = monthly[monthly["model"] == m]
+        fig.add_bar(
+            x=d["month"],
+            y=d["cost_usd"],
+            name=m,
+            marker_color=colors[m],
+            hovertemplate="%{x}: $%{y:,.2f}<extra>" + m + "</extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title="Month", type="category", categoryorder="category ascending")
+    fig.update_yaxes(title="Spend priced with the catalog (USD)", tickprefix="$", tickformat=",.0f")
+    return _layout(fig, "Spend per month by model", scale=scale)
+
+
+def usage_tokens_by_type(totals: dict[str, float], *, scale: float = 1.0) -> go.Figure:
+    """Token totals per kind, every kind shown (0 when missing) so imports compare at a glance."""
+    fig = go.Figure(
+        go.Bar(
+            x=list(TOKEN_LABELS.values()),
+            y=[totals.get(k, 0.0) for k in TOKEN_LABELS],
+            marker_color=ROUTED,
+            hovertemplate="%{x}: %{y:,.0f} tokens<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title="Tokens", tickformat=",.3s")
+    return _layout(fig, "Tokens by type", scale=scale)
+
+
+def usage_top_groups(top: pd.DataFrame, by: str, *, scale: float = 1.0) -> go.Figure:
+    """Spend per group (column `by`) in the order given, largest first as `top_groups` sorts them."""
+    fig = go.Figure(
+        go.Bar(
+            y=top[by].astype(str),
+            x=top["cost_usd"],
+            orientation="h",
+            marker_color=ACCENT,
+            hovertemplate="%{y}: $%{x:,.2f}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title="Spend priced with the catalog (USD)", tickprefix="$", tickformat=",.0f")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(
+        fig, f"Top {by.replace('_', ' ')}s by spend", scale=scale, height=max(300, 36 * len(top) + 120)
+    )
+
+
+def latency_histogram(edges: list[float], counts: list[int], *, scale: float = 1.0) -> go.Figure:
+    """Requests per latency bin on a log axis; each bar sits at its bin's geometric middle."""
+    mids = [(a * b) ** 0.5 for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=mids,
+            y=counts,
+            marker_color=ROUTED,
+            width=[b - a for a, b in zip(edges[:-1], edges[1:], strict=True)],
+            hovertemplate="≈%{x:.2f} s: %{y:,} requests<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title="Latency (seconds, log scale)", type="log")
+    fig.update_yaxes(title="Requests")
+    return _layout(fig, "Latency distribution (per-request logs)", scale=scale)
