@@ -25,11 +25,16 @@ from roi.store.models import RevisionRow, ScenarioRow, utcnow
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+def app_home() -> Path:
+    """The app's own folder: ROI_HOME, else ~/.routing-roi (not created here)."""
+    return Path(os.environ.get("ROI_HOME", Path.home() / ".routing-roi"))
+
+
 def default_url() -> str:
     """ROI_DATABASE_URL, else a SQLite file under ROI_HOME (default ~/.routing-roi/roi.db)."""
     if url := os.environ.get("ROI_DATABASE_URL"):
         return url
-    home = Path(os.environ.get("ROI_HOME", Path.home() / ".routing-roi"))
+    home = app_home()
     home.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{home / 'roi.db'}"
 
@@ -114,6 +119,15 @@ class Store:
             session.add(RevisionRow(scenario_id=row.id, revision=new, document=doc, note=note))
         return new
 
+    def save_edited(
+        self, scenario: Scenario, *, name: str, loaded_from: tuple[str, int] | None, note: str = ""
+    ) -> tuple[Scenario, int]:
+        """Save an edited scenario under `name`: a new revision on top of the one it was loaded
+        from when the name is unchanged, else a new scenario (refused if the name is taken)."""
+        named = scenario.with_name(name)
+        same = loaded_from is not None and loaded_from[0] == named.name
+        return named, self.save_scenario(named, expected_revision=loaded_from[1] if same else None, note=note)
+
     def list_scenarios(self) -> list[ScenarioInfo]:
         with self._session() as session:
             rows = session.execute(select(ScenarioRow).order_by(ScenarioRow.name)).scalars()
@@ -132,6 +146,12 @@ class Store:
             if rev is None:
                 raise StoreError(f'scenario "{name}" has no revision {revision}')
             return StoredScenario(name, rev.revision, load_scenario(rev.document), rev.created_at, rev.note)
+
+    def open_revision(self, name: str, revision: int) -> tuple[Scenario, tuple[str, int]]:
+        """A revision to edit, with what a later save builds on: the newest revision, so saving
+        an older one restores it as the next revision instead of being refused as a conflict."""
+        stored = self.load_scenario(name, revision)
+        return stored.scenario, (name, max(r[0] for r in self.history(name)))
 
     def history(self, name: str) -> list[tuple[int, datetime, str]]:
         with self._session() as session:
@@ -161,6 +181,7 @@ __all__ = [
     "Store",
     "StoreError",
     "StoredScenario",
+    "app_home",
     "default_url",
     "open_store",
 ]

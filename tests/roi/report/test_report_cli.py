@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import json
 
@@ -11,26 +10,10 @@ import pytest
 
 import roi.cli
 from roi.report.branding import Branding, save_branding
-from roi.report.cli import add_report_command
 from roi.report.csv import read_sections
 from roi.report.html import scenario_from_html
 from roi.scenario import DEMO_SCENARIO_FILE, demo_scenario
 from roi.store import open_store
-
-
-@pytest.fixture(autouse=True)
-def _with_report_command(monkeypatch):
-    """`roi report` as it is wired into build_parser (added here if roi.cli does not have it yet)."""
-    original = roi.cli.build_parser
-
-    def parser() -> argparse.ArgumentParser:
-        p = original()
-        sub = next(a for a in p._actions if isinstance(a, argparse._SubParsersAction))
-        if "report" not in sub.choices:
-            add_report_command(sub)
-        return p
-
-    monkeypatch.setattr(roi.cli, "build_parser", parser)
 
 
 def test_html_xlsx_csv(tmp_path, capsys):

@@ -1,7 +1,6 @@
 """`roi report SCENARIO.json --out FILE`: the extension of FILE picks html, pptx, pdf, xlsx or csv.
 
-Wired into `roi.cli.build_parser` with `add_report_command(sub)`. Bad input raises ValueError,
-ScenarioError, OSError or RuntimeError, which the main CLI prints as one line and exits with 2.
+A consultant exports for a client without opening the app; the builders are the Report page's.
 """
 
 from __future__ import annotations
@@ -9,7 +8,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from roi.errors import ReportError
+from roi.cli.common import open_store, write_file
+from roi.errors import ReportError, StoreError
 from roi.report import FORMATS, build, format_for_path
 from roi.report.branding import Branding, load_branding
 from roi.scenario import Scenario, load_scenario
@@ -20,9 +20,6 @@ def _branding(a: argparse.Namespace) -> Branding:
     if a.no_branding:
         return Branding()
     from sqlalchemy.exc import SQLAlchemyError
-
-    from roi.errors import StoreError
-    from roi.store import open_store
 
     try:
         store = open_store()
@@ -55,16 +52,13 @@ def cmd_report(a: argparse.Namespace) -> int:
     scenario = load_input(a.file)
     data = build(scenario, fmt, branding=_branding(a))
     out = Path(a.out)
-    try:
-        out.write_bytes(data)
-    except OSError as exc:
-        raise ReportError(f"{out}: cannot write the file ({exc.strerror})") from None
+    write_file(out, data, error=ReportError)
     print(f"wrote {out} ({FORMATS[fmt].label}, {len(data):,} bytes)")
     return 0
 
 
-def add_report_command(sub) -> None:
-    """Add `report` to the `roi` subcommands (`sub` is build_parser's add_subparsers())."""
+def add_report_command(sub: argparse._SubParsersAction) -> None:
+    """Add `report` to the `roi` subcommands."""
     kinds = ", ".join(f.extension for f in FORMATS.values())
     s = sub.add_parser(
         "report",

@@ -1,0 +1,38 @@
+"""Files and the store as the commands meet them: an OS or connection problem the user can fix
+becomes a RoiError naming the path or database, so it is reported in one line, never as a bug."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from roi.cli.crash import mask
+from roi.errors import RoiError, StoreError
+from roi.store import Store, app_home, default_url
+
+
+def write_file(path: str | Path, data: str | bytes, *, error: type[RoiError] = RoiError) -> None:
+    """Write `data` to `path` (an --out option); a missing folder or no permission is the user's to fix."""
+    out = Path(path)
+    try:
+        if isinstance(data, bytes):
+            out.write_bytes(data)
+        else:
+            out.write_text(data, encoding="utf-8")
+    except OSError as exc:
+        raise error(f"{out}: cannot write the file ({exc.strerror or exc})") from None
+
+
+def open_store() -> Store:
+    """The user's store; an unreachable or unparseable database, or an unwritable home, is a StoreError."""
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    try:
+        url = default_url()
+    except OSError as exc:
+        raise StoreError(f"{app_home()}: cannot create the folder ({exc.strerror or exc})") from None
+    try:
+        return Store(url)
+    except (OperationalError, ArgumentError) as exc:
+        lines = str(getattr(exc, "orig", None) or exc).strip().splitlines() or [type(exc).__name__]
+        reason = lines[0]
+        raise StoreError(f"cannot open the database {mask(url)}: {mask(reason, [url])}") from None

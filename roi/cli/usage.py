@@ -1,0 +1,102 @@
+"""`roi ingest` and `roi usage`: import provider exports, then see, reconcile or delete what is stored.
+
+roi.usage (pandas, the readers) is imported inside the commands so other commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from roi.cli.common import open_store
+from roi.cli.text import table, usage_text
+from roi.errors import CommandLineError, StoreError
+from roi.present import money, percent
+
+FORMATS_HELP = (
+    "skip detection: anthropic-console-usage, anthropic-console-cost, anthropic-admin-usage, "
+    "anthropic-admin-cost, openai-usage, openai-cost, litellm-spendlogs, generic"
+)
+
+
+def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
+    """`--map field=column` options as the generic reader's mapping (column names lower-cased)."""
+    if not pairs:
+        return None
+    out = {}
+    for p in pairs:
+        field, sep, column = p.partition("=")
+        if not sep or not field.strip() or not column.strip():
+            raise CommandLineError(f"--map {p!r}: expected field=column, e.g. --map timestamp=created")
+        out[field.strip()] = column.strip().lower()
+    return out
+
+
+def cmd_ingest(a: argparse.Namespace) -> int:
+    from roi.usage import ingest
+
+    result = ingest(open_store(), a.paths, format=a.format, mapping=_mapping(a.map))
+    doc = result.document
+    if a.json:
+        print(json.dumps(doc, indent=2))
+        return 0
+    for s in result.summaries:
+        print(f"{s.file_name}: {s.format}: {s.describe()}")
+    for w in doc["warnings"]:
+        print(f"warning: {w}")
+    print(usage_text(doc))
+    return 0
+
+
+def cmd_usage(a: argparse.Namespace) -> int:
+    from roi.usage import delete_import, list_imports, priced_store, reconcile, summary
+    from roi.usage.ingest import IMPORT_COLUMNS
+
+    store = open_store()
+    if a.delete is not None:
+        if a.delete not in set(list_imports(store)["id"]):
+            raise StoreError(f"no import with id {a.delete}")
+        delete_import(store, a.delete)
+        print(f"deleted import {a.delete}")
+        return 0
+    if a.imports:
+        imps = list_imports(store)
+        cols = IMPORT_COLUMNS
+        if a.json:
+            print(imps[cols].to_json(orient="records", date_format="iso"))
+        else:
+            print(table([[str(v) for v in r] for r in imps[cols].itertuples(index=False)], cols))
+        return 0
+    priced = priced_store(store)
+    if a.reconcile:
+        recon = reconcile(priced)
+        if a.json:
+            print(recon.to_json(orient="records"))
+        else:
+            rows = [
+                [r.month, r.model, money(r.computed_usd), money(r.billed_usd), percent(r.difference_pct)]
+                for r in recon.itertuples()
+            ]
+            print(table(rows, ["month", "model", "computed", "billed", "difference"]))
+        return 0
+    doc = summary(priced)
+    print(json.dumps(doc, indent=2) if a.json else usage_text(doc))
+    return 0
+
+
+def add_usage_commands(sub: argparse._SubParsersAction) -> None:
+    """Add `ingest` and `usage` to the `roi` subcommands."""
+    s = sub.add_parser("ingest", help="import usage exports (CSV/JSON files or a LiteLLM database URL)")
+    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument("--format", help=FORMATS_HELP)
+    s.add_argument(
+        "--map", action="append", metavar="FIELD=COLUMN", help="generic CSV: which column holds a field"
+    )
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_ingest)
+    s = sub.add_parser("usage", help="what the store holds: totals, imports, reconciliation")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--imports", action="store_true", help="list imports")
+    s.add_argument("--delete", type=int, metavar="ID", help="delete an import and its rows")
+    s.add_argument("--reconcile", action="store_true", help="computed vs billed cost per month and model")
+    s.set_defaults(func=cmd_usage)
