@@ -19,6 +19,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/vulture roi pages app.py tests bench tools/vulture_whitelist.py --exclude roi/store/migrations
 
 test: lint
 	$(BIN)/python -m pytest

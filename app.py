@@ -3,11 +3,11 @@
 import streamlit as st
 
 from roi import __version__
-from roi.ui.state import apply_share_link, presenting
-from roi.ui.widgets import LEFT_PRESENTATION_KEY, sidebar
+from roi.ui import state
+from roi.ui.widgets import sidebar
 
 st.set_page_config(page_title="Routing ROI", page_icon=":material/alt_route:", layout="wide")
-apply_share_link()
+state.apply_share_link()
 sidebar()
 
 presentation = st.Page("pages/presentation.py", title="Presentation", icon=":material/slideshow:")
@@ -23,11 +23,14 @@ pages = [
     st.Page("pages/report.py", title="Report", icon=":material/description:"),
     presentation,
 ]
-# Presentation mode hides the menu (and with it every editing page) and shows the slides.
-nav = st.navigation(pages, position="hidden" if presenting() else "sidebar")
-if presenting() and nav.url_path != presentation.url_path:
+# Presentation mode hides the menu (and with it every editing page) and shows the slides; turning
+# it off returns to the page it was turned on from.
+nav = st.navigation(pages, position="hidden" if state.presenting() else "sidebar")
+if state.presenting() and nav.url_path != presentation.url_path:
+    state.remember_page(nav.url_path)
     st.switch_page(presentation)
-if st.session_state.pop(LEFT_PRESENTATION_KEY, False) and nav.url_path == presentation.url_path:
-    st.switch_page(pages[0])
+back = state.page_after_presenting()
+if back is not None and nav.url_path == presentation.url_path:
+    st.switch_page(next((p for p in pages if p.url_path == back), pages[0]))
 st.sidebar.caption(f"Routing ROI {__version__}")
 nav.run()

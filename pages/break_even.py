@@ -20,17 +20,12 @@ if result is None:
 
 p = result.projection
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Payback", f"month {p.payback_month}" if p.payback_month else "not within horizon")
+c1.metric("Payback", present.payback(p.payback_month))
 c2.metric(f"Net benefit over {s.horizon_months} months", present.money(p.horizon_net_benefit))
 c3.metric("ROI", present.percent(p.roi_pct, 0), help="100 × (gains − costs) / costs over the horizon.")
 c4.metric("Net benefit, month 1", present.money(p.month1.net))
 if ends := payback_at_interval_ends(s):
-    fmt = {k: f"month {v}" if v else "not within the horizon" for k, v in ends.items()}
-    st.info(
-        f"With every measured accuracy at the low end of its 95% interval, payback is {fmt['low']}; "
-        f"at the high end, {fmt['high']}.",
-        icon=":material/straighten:",
-    )
+    st.info(present.payback_range_words(ends), icon=":material/straighten:")
 st.caption(
     "Net benefit each month = token spend saved + error cost saved + staff time value − monthly overhead; "
     "the cumulative line starts at minus the one-time cost, and the payback month is the first month it reaches zero."
@@ -46,10 +41,4 @@ small = routing.small_model(s)
 curve = accuracy_curve(s, small) if small else None
 if curve is not None:
     chart(charts.accuracy_break_even(curve, scale=scale), "breakeven.accuracy")
-    if curve.break_even is not None:
-        st.write(
-            f"Routing pays for itself over the horizon as long as {small} is right at least "
-            f"**{present.share(curve.break_even)}** of the time on its tasks (assumed: {present.share(curve.current)})."
-        )
-    else:
-        st.write(f"Within 0–100% accuracy of {small}, the net benefit over the horizon does not change sign.")
+    st.write(present.break_even_words(curve))

@@ -15,7 +15,7 @@ from roi.modelset import (
     set_override,
     set_price_date,
 )
-from roi.ui.state import current_scenario, flash, replace_scenario, show_flash
+from roi.ui.state import current_scenario, edit_scenario, seeded_key, show_flash, widget_key
 from roi.ui.widgets import chart, chart_scale, scenario_banner
 
 show_flash()
@@ -24,23 +24,15 @@ s = current_scenario()
 scenario_banner(s)
 
 
-def _apply(fn, *args, **kwargs) -> None:
-    """Run an edit; a bad value becomes a message and the scenario stays as it was."""
-    try:
-        replace_scenario(fn(current_scenario(), *args, **kwargs))
-    except ScenarioError as exc:
-        flash("error", f"Not changed: {exc}")
-
-
 as_of = st.date_input(
     "Prices as of",
     value=s.as_of,
     max_value=date.today(),
-    key="w:price_date",
+    key=seeded_key("price_date"),
     help="genai-prices keeps historic prices: pick a date to price the scenario as it was then.",
 )
 if as_of != s.as_of:
-    replace_scenario(set_price_date(s, as_of))
+    edit_scenario(lambda s: set_price_date(s, as_of))
     st.rerun()
 
 st.subheader("Models in play")
@@ -67,10 +59,10 @@ chosen = st.multiselect(
     "Choose the models in play",
     sorted(set(all_ids) | set(s.models_in_play())),
     default=s.models_in_play(),
-    key=f"w:in_play:{'|'.join(s.models_in_play())}",
+    key=seeded_key("in_play"),
 )
 if st.button("Update models in play"):
-    _apply(set_models_in_play, chosen)
+    edit_scenario(lambda s: set_models_in_play(s, chosen))
     st.rerun()
 
 with st.form("override"):
@@ -88,13 +80,11 @@ with st.form("override"):
         "Output tokens per second", 1.0, 5000.0, float(row["output tokens/s"]) if row is not None else 50.0
     )
     if st.form_submit_button("Apply"):
-        custom = s.models.get(model) is not None and s.models[model].custom
-        _apply(
-            set_override,
-            model,
-            discount=None if custom else discount / 100,
-            ttft_s=ttft,
-            output_tokens_per_s=speed,
+        custom = s.is_custom(model)
+        edit_scenario(
+            lambda s: set_override(
+                s, model, discount=None if custom else discount / 100, ttft_s=ttft, output_tokens_per_s=speed
+            )
         )
         st.rerun()
 
@@ -110,24 +100,26 @@ with st.expander("Add a custom model (self-hosted or unlisted)"):
         ttft = c5.number_input("Time to first token (s)", 0.0, 120.0, 0.5)
         speed = c6.number_input("Output tokens per second", 1.0, 5000.0, 60.0)
         if st.form_submit_button("Add custom model"):
-            _apply(
-                add_custom_model,
-                name,
-                input=p_in,
-                output=p_out,
-                cache_write=p_cw,
-                cache_read=p_cr,
-                ttft_s=ttft,
-                output_tokens_per_s=speed,
+            edit_scenario(
+                lambda s: add_custom_model(
+                    s,
+                    name,
+                    input=p_in,
+                    output=p_out,
+                    cache_write=p_cw,
+                    cache_read=p_cr,
+                    ttft_s=ttft,
+                    output_tokens_per_s=speed,
+                )
             )
             st.rerun()
 
 st.subheader("Catalog")
 c1, c2 = st.columns([1, 2])
 provider = c1.selectbox(
-    "Provider", ["(all)", *providers()], index=1 + providers().index("anthropic"), key="w:provider"
+    "Provider", ["(all)", *providers()], index=1 + providers().index("anthropic"), key=widget_key("provider")
 )
-search = c2.text_input("Search", key="w:search", placeholder="haiku, sonnet, gpt-4o…")
+search = c2.text_input("Search", key=widget_key("search"), placeholder="haiku, sonnet, gpt-4o…")
 st.dataframe(
     catalog_frame(as_of=s.as_of, provider=None if provider == "(all)" else provider, search=search),
     hide_index=True,
@@ -135,9 +127,8 @@ st.dataframe(
     height=320,
 )
 
-history_model = st.selectbox("Price history of", s.models_in_play(), key="w:history")
-custom = s.models.get(history_model) is not None and s.models[history_model].custom
-if custom:
+history_model = st.selectbox("Price history of", s.models_in_play(), key=seeded_key("history"))
+if s.is_custom(history_model):
     st.caption("A custom model has no price history: its prices are typed in.")
 else:
     chart(

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from roi import charts, present
-from roi.provenance import measured_count
 from roi.ui.state import computed, current_scenario, show_flash
 from roi.ui.widgets import chart, chart_scale, scenario_banner, tiles
 
@@ -15,7 +14,7 @@ result = computed(scenario)
 if result is not None:
     tiles(result)
     st.markdown(f"#### {present.headline_sentence(result)}")
-    if n := measured_count(scenario):
+    if n := scenario.measured_accuracies():
         st.caption(
             f"{n} accuracy figures are measured by sample runs (see Task mix for n and 95% intervals); "
             "the rest are assumptions."

@@ -3,23 +3,22 @@
 import streamlit as st
 
 from roi.slides import slides
-from roi.ui.state import computed, current_scenario, presenting, show_flash
+from roi.ui import state
 from roi.ui.widgets import chart, tiles
 
-STEP_KEY = "roi.slide"
-show_flash()
-if not presenting() and st.button("Back to the dashboard", icon=":material/arrow_back:"):
+state.show_flash()
+if not state.presenting() and st.button("Back to the dashboard", icon=":material/arrow_back:"):
     st.switch_page("pages/overview.py")
-s = current_scenario()
-result = computed(s)
+s = state.current_scenario()
+result = state.computed(s)
 if result is None:
     st.stop()
 deck = slides(result)
-step = min(st.session_state.get(STEP_KEY, 0), len(deck) - 1)
+step = min(state.slide(), len(deck) - 1)
 
 
 def _go(delta: int) -> None:
-    st.session_state[STEP_KEY] = max(0, min(len(deck) - 1, step + delta))
+    state.set_slide(max(0, min(len(deck) - 1, step + delta)))
 
 
 slide = deck[step]

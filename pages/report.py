@@ -2,12 +2,21 @@
 
 import streamlit as st
 
-from roi.errors import ScenarioError
+from roi.errors import RoiError
 from roi.report import FORMATS, build
-from roi.report.branding import Branding, BrandingError, load_branding, save_branding
+from roi.report.branding import load_branding, save_branding
 from roi.report.formats import file_name
 from roi.report.html import scenario_from_html
-from roi.ui.state import computed, current_scenario, flash, replace_scenario, show_flash, store
+from roi.ui.state import (
+    computed,
+    current_scenario,
+    edit_scenario,
+    first_time,
+    flash,
+    show_flash,
+    store,
+    widget_key,
+)
 from roi.ui.widgets import scenario_banner
 
 show_flash()
@@ -41,10 +50,12 @@ with st.form("branding"):
     logo = st.file_uploader("Logo (PNG or JPEG, up to 2 MB)", type=["png", "jpg", "jpeg"])
     clear = st.checkbox("Remove the logo", disabled=branding.logo_png is None)
     if st.form_submit_button("Save branding"):
+        new_logo = logo.getvalue() if logo is not None else None
         try:
-            data = None if clear else (logo.getvalue() if logo is not None else branding.logo_png)
-            save_branding(store(), Branding(firm_name=firm, accent=accent, logo_png=data))
-        except BrandingError as exc:
+            save_branding(
+                store(), branding.edited(firm_name=firm, accent=accent, new_logo=new_logo, remove_logo=clear)
+            )
+        except RoiError as exc:
             st.error(f"Not saved: {exc}")
         else:
             flash("success", "Branding saved: the app and every export use it.")
@@ -54,15 +65,14 @@ if branding.logo_png:
 
 st.subheader("Open a report")
 up = st.file_uploader(
-    "An HTML report made by this app (its scenario is embedded)", type=["html"], key="w:report_upload"
+    "An HTML report made by this app (its scenario is embedded)",
+    type=["html"],
+    key=widget_key("report_upload"),
 )
-if up is not None and st.session_state.get("roi.report_uploaded") != up.file_id:
-    st.session_state["roi.report_uploaded"] = up.file_id
-    try:
-        opened = scenario_from_html(up.getvalue())
-    except (ScenarioError, ValueError) as exc:
-        st.error(f"{up.name} was not opened: {exc}. The current scenario is unchanged.")
-    else:
-        replace_scenario(opened)
-        flash("success", f'Opened "{opened.name}" from {up.name}.')
-        st.rerun()
+if up is not None and first_time("report upload", up.file_id):
+    edit_scenario(
+        lambda _: scenario_from_html(up.getvalue()),
+        success=lambda opened: f'Opened "{opened.name}" from {up.name}.',
+        refused=f"{up.name} was not opened",
+    )
+    st.rerun()

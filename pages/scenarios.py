@@ -3,11 +3,20 @@
 import streamlit as st
 
 from roi import charts, share
-from roi.compare import compare_frame
-from roi.engine import compute
-from roi.errors import ScenarioError, StoreError
+from roi.compare import compare_frame, compare_saved
+from roi.errors import RoiError
 from roi.scenario import load_scenario
-from roi.ui.state import current_scenario, flash, loaded_from, replace_scenario, show_flash, store
+from roi.ui.state import (
+    current_scenario,
+    edit_scenario,
+    first_time,
+    flash,
+    loaded_from,
+    replace_scenario,
+    show_flash,
+    store,
+    widget_key,
+)
 from roi.ui.widgets import chart, chart_scale, scenario_banner
 
 show_flash()
@@ -21,12 +30,9 @@ with st.form("save"):
     name = st.text_input("Name", value=s.name)
     note = st.text_input("What changed (optional)")
     if st.form_submit_button("Save scenario", type="primary"):
-        base = loaded_from()
-        expected = base[1] if base and base[0] == name.strip() else None
         try:
-            named = s.with_name(name)
-            rev = db.save_scenario(named, expected_revision=expected, note=note)
-        except (StoreError, ScenarioError) as exc:
+            named, rev = db.save_edited(s, name=name, loaded_from=loaded_from(), note=note)
+        except RoiError as exc:
             st.error(f"Not saved: {exc}")
         else:
             replace_scenario(named, loaded=(named.name, rev))
@@ -47,20 +53,15 @@ else:
         width="stretch",
     )
     c1, c2, c3 = st.columns([3, 1, 1])
-    pick = c1.selectbox("Scenario", [i.name for i in saved], key="w:pick")
+    pick = c1.selectbox("Scenario", [i.name for i in saved], key=widget_key("pick"))
     revs = [r[0] for r in db.history(pick)]
-    rev = c2.selectbox("Revision", list(reversed(revs)), key="w:pick_rev")
+    rev = c2.selectbox("Revision", list(reversed(revs)), key=widget_key("pick_rev"))
     if c3.button("Load", icon=":material/upload_file:"):
-        try:
-            stored = db.load_scenario(pick, rev)
-            compute(stored.scenario)
-        except (StoreError, ScenarioError) as exc:
-            st.error(f"Not loaded: {exc}")
-        else:
-            latest = max(revs)
-            replace_scenario(stored.scenario, loaded=(pick, latest))
-            flash("success", f'Loaded "{pick}" revision {rev}.')
-            st.rerun()
+        opened, base = db.open_revision(pick, rev)
+        edit_scenario(
+            lambda _: opened, success=f'Loaded "{pick}" revision {rev}.', refused="Not loaded", loaded=base
+        )
+        st.rerun()
     if st.button("Delete this scenario", icon=":material/delete:"):
         db.delete_scenario(pick)
         flash("success", f'Deleted "{pick}".')
@@ -71,15 +72,12 @@ else:
         "Pick 2–4 saved scenarios (the current one is always included)",
         [i.name for i in saved],
         max_selections=3,
-        key="w:compare",
+        key=widget_key("compare"),
     )
     if names:
-        results = {f"{s.name} (current)": compute(s)}
-        for n in names:
-            try:
-                results[n] = compute(db.load_scenario(n).scenario)
-            except ScenarioError as exc:
-                st.warning(f"{n}: {exc}")
+        results, notes = compare_saved(db, s, names)
+        for note in notes:
+            st.warning(note)
         table = compare_frame(results)
         st.dataframe(
             table,
@@ -105,18 +103,14 @@ c1.download_button(
     icon=":material/download:",
     on_click="ignore",
 )
-uploaded = c2.file_uploader("Upload a scenario JSON", type=["json"], key="w:upload")
-if uploaded is not None and st.session_state.get("roi.uploaded") != uploaded.file_id:
-    st.session_state["roi.uploaded"] = uploaded.file_id
-    try:
-        new = load_scenario(uploaded.getvalue())
-        compute(new)
-    except ScenarioError as exc:
-        st.error(f"{uploaded.name} was not loaded: {exc}. The current scenario is unchanged.")
-    else:
-        replace_scenario(new)
-        flash("success", f'Loaded "{new.name}" from {uploaded.name}.')
-        st.rerun()
+uploaded = c2.file_uploader("Upload a scenario JSON", type=["json"], key=widget_key("upload"))
+if uploaded is not None and first_time("scenario upload", uploaded.file_id):
+    edit_scenario(
+        lambda _: load_scenario(uploaded.getvalue()),
+        success=lambda new: f'Loaded "{new.name}" from {uploaded.name}.',
+        refused=f"{uploaded.name} was not loaded",
+    )
+    st.rerun()
 
 link = f"?{share.PARAM}={share.encode(s)}"
 base_url = (st.context.url or "").split("?")[0]

@@ -2,12 +2,10 @@
 
 import streamlit as st
 
-from roi.engine import compute
-from roi.errors import ScenarioError
-from roi.provenance import accuracy_table
-from roi.scenario import demo_scenario
+from roi import present
+from roi.scenario import COMPLEXITIES, demo_scenario
 from roi.task_table import TASK_COLUMNS, accuracy_frame, apply_frames, blank_scenario, tasks_frame
-from roi.ui.state import current_scenario, flash, replace_scenario, show_flash
+from roi.ui.state import current_scenario, edit_scenario, flash, replace_scenario, seeded_key, show_flash
 from roi.ui.widgets import scenario_banner
 
 show_flash()
@@ -28,9 +26,7 @@ if p2.button("Blank scenario", icon=":material/note_add:"):
 st.caption("Tokens are per request; a task's routing is set on the Routing page. Edit, then Apply.")
 config = {
     "name": st.column_config.TextColumn("Task", required=True),
-    "complexity": st.column_config.SelectboxColumn(
-        "Complexity", options=["routine", "medium", "hard"], required=True
-    ),
+    "complexity": st.column_config.SelectboxColumn("Complexity", options=list(COMPLEXITIES), required=True),
     "interactive": st.column_config.CheckboxColumn("Interactive", help="People wait for the answer."),
     "accuracy_floor": st.column_config.NumberColumn("Accuracy floor (%)", min_value=0.0, max_value=100.0),
 }
@@ -40,27 +36,29 @@ for col, (label, kind) in TASK_COLUMNS.items():
             label, min_value=0.0, format="%,.0f" if "tokens" in col or "requests" in col else "%.2f"
         )
 edited_tasks = st.data_editor(
-    tasks_frame(s), key="w:tasks", num_rows="dynamic", column_config=config, hide_index=True, width="stretch"
+    tasks_frame(s),
+    key=seeded_key("tasks"),
+    num_rows="dynamic",
+    column_config=config,
+    hide_index=True,
+    width="stretch",
 )
 models = s.models_in_play()
 st.markdown("**Accuracy per task and model (%)** · assumed unless measured by a sample run")
 edited_acc = st.data_editor(
     accuracy_frame(s, models),
-    key="w:accuracy",
+    key=seeded_key("accuracy"),
     width="stretch",
     column_config={m: st.column_config.NumberColumn(m, min_value=0.0, max_value=100.0) for m in models},
 )
 
 with st.expander("Where the accuracy numbers come from"):
-    st.dataframe(accuracy_table(s), hide_index=True, width="stretch")
+    st.dataframe(present.accuracy_table(s), hide_index=True, width="stretch")
 
 if st.button("Apply changes", type="primary", icon=":material/check:"):
-    try:
-        new = apply_frames(s, edited_tasks, edited_acc)
-        compute(new)  # refuse a workload the engine cannot price, before it replaces the old one
-    except ScenarioError as exc:
-        st.error(f"Not applied: {exc}. The previous task mix is unchanged.")
-    else:
-        replace_scenario(new)
-        flash("success", f"Applied: {len(new.tasks)} tasks.")
-        st.rerun()
+    edit_scenario(
+        lambda s: apply_frames(s, edited_tasks, edited_acc),
+        success=lambda new: f"Applied: {len(new.tasks)} tasks.",
+        refused="Not applied",
+    )
+    st.rerun()

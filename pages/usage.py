@@ -1,18 +1,17 @@
 """Usage: finance uploads real exports; see spend, check it against the bill, reuse it as workload."""
 
-import json
 from datetime import date
 
 import streamlit as st
 
 from roi import charts, present
-from roi.catalog import catalog_entries
-from roi.ui.state import show_flash, store
+from roi.catalog import model_ids
+from roi.ui.state import show_flash, store, widget_key
 from roi.ui.usage_widgets import model_mapping, upload_and_import, use_as_workload
 from roi.ui.widgets import chart, chart_scale
 from roi.usage import delete_import, list_imports, priced_store, reconcile, summary
 from roi.usage.ingest import IMPORT_COLUMNS
-from roi.usage.traffic import mean_latency, monthly_spend, top_groups
+from roi.usage.traffic import latency_histogram, mean_latency, monthly_spend, top_groups
 
 show_flash()
 st.title("Usage")
@@ -43,8 +42,7 @@ st.caption(
     f"Period {doc['start'][:10]} to {doc['end'][:10]} · prices from the catalog at each row's own date"
 )
 
-ids = {m.model_id for m in catalog_entries(as_of=date.today())}
-model_mapping(doc["unpriced_models"], sorted(ids))
+model_mapping(doc["unpriced_models"], model_ids(as_of=date.today()))
 
 scale = chart_scale()
 a, b = st.columns(2)
@@ -52,12 +50,12 @@ with a:
     chart(charts.usage_spend_by_month(monthly_spend(priced), scale=scale), "usage.monthly")
 with b:
     chart(charts.usage_tokens_by_type(doc, scale=scale), "usage.tokens")
-dim = st.selectbox("Top", ["workspace", "api_key", "tag", "project", "user", "model_raw"], key="w:usage_top")
+dim = st.selectbox(
+    "Top", ["workspace", "api_key", "tag", "project", "user", "model_raw"], key=widget_key("usage_top")
+)
 chart(charts.usage_top_groups(top_groups(priced, dim), dim, scale=scale), "usage.top")
-hists = [json.loads(h) for h in imports["latency_histogram"] if h]
-if hists:
-    counts = [sum(c) for c in zip(*(h["counts"] for h in hists), strict=True)]
-    chart(charts.latency_histogram(hists[0]["edges"], counts, scale=scale), "usage.latency")
+if hist := latency_histogram(imports):
+    chart(charts.latency_histogram(*hist, scale=scale), "usage.latency")
 
 st.subheader("Computed vs billed")
 rec = reconcile(priced)
@@ -89,7 +87,7 @@ victim = st.selectbox(
     "Import",
     imports["id"].tolist(),
     format_func=lambda i: f"#{i} {imports.set_index('id').loc[i, 'file_name']}",
-    key="w:usage_delete",
+    key=widget_key("usage_delete"),
 )
 if st.button("Delete this import", icon=":material/delete:"):
     delete_import(db, int(victim))

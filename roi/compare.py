@@ -4,7 +4,23 @@ from __future__ import annotations
 
 import pandas as pd
 
-from roi.engine import Result
+from roi.engine import Result, compute
+from roi.errors import RoiError
+from roi.scenario import Scenario
+from roi.store import Store
+
+
+def compare_saved(store: Store, current: Scenario, names: list[str]) -> tuple[dict[str, Result], list[str]]:
+    """The current scenario and saved ones, computed; a saved one that no longer computes (e.g. a
+    model left the catalog) is left out with a note instead of failing the comparison."""
+    results = {f"{current.name} (current)": compute(current)}
+    notes = []
+    for name in names:
+        try:
+            results[name] = compute(store.load_scenario(name).scenario)
+        except RoiError as exc:
+            notes.append(f"{name}: {exc}")
+    return results, notes
 
 
 def compare_frame(results: dict[str, Result]) -> pd.DataFrame:

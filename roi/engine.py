@@ -300,6 +300,15 @@ class Result:
         }
 
 
+def check(s: Scenario) -> Scenario:
+    """The scenario, if `compute` can price it (every model known, every accuracy it needs given);
+    else the ScenarioError that names the task and field. For accepting a file, link or edit."""
+    tm = task_matrix(s)
+    plan_routing(s, tm)
+    plan_baseline(s, tm)
+    return s
+
+
 def compute(s: Scenario, tm: TaskMatrix | None = None) -> Result:
     """Evaluate a scenario over its horizon. Pass a TaskMatrix to reuse it across routing changes."""
     tm = tm if tm is not None else task_matrix(s)

@@ -1,4 +1,5 @@
-"""Words and formatted figures for people: headline tiles and the one-sentence summary.
+"""Words and formatted figures for people: headline tiles, the one-sentence summary, provenance
+and routing in words. (Number formats live in `roi.numbers`; re-exported here.)
 
 Kept out of the pages so the app, the CLI and the reports say the same thing.
 """
@@ -7,26 +8,60 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+
 from roi.engine import Result
+from roi.numbers import money, percent, seconds, share
+from roi.scenario import Routing, Scenario
+from roi.sensitivity import AccuracyCurve
 
 
-def money(x: float | None) -> str:
-    if x is None:
-        return "—"
-    return f"-${-x:,.0f}" if x < 0 else f"${x:,.0f}"
+def payback(month: int | None) -> str:
+    return f"month {month}" if month else "not within horizon"
 
 
-def seconds(x: float | None) -> str:
-    return "—" if x is None else f"{x:.1f} s"
+def break_even_words(curve: AccuracyCurve) -> str:
+    """How accurate the small model must be for routing to pay, in one sentence."""
+    if curve.break_even is None:
+        return f"Within 0–100% accuracy of {curve.model}, the net benefit over the horizon keeps its sign."
+    return (
+        f"Routing pays for itself over the horizon as long as {curve.model} is right at least "
+        f"{share(curve.break_even)} of the time on its tasks (assumed: {share(curve.current)})."
+    )
 
 
-def percent(x: float | None, digits: int = 1) -> str:
-    return "—" if x is None else f"{x:.{digits}f}%"
+def payback_range_words(ends: dict[str, int | None]) -> str:
+    """Payback with every measured accuracy at the low and at the high end of its 95% interval."""
+    low, high = (f"month {ends[k]}" if ends[k] else "not within the horizon" for k in ("low", "high"))
+    return (
+        f"With every measured accuracy at the low end of its 95% interval, payback is {low}; "
+        f"at the high end, {high}."
+    )
 
 
-def share(x: float | None, digits: int = 1) -> str:
-    """A 0..1 fraction (accuracy, escalation rate) as a percentage."""
-    return "—" if x is None else f"{100 * x:.{digits}f}%"
+def accuracy_table(s: Scenario) -> pd.DataFrame:
+    """Accuracy per task and model with where it comes from (n and interval where measured)."""
+    rows = []
+    for t in s.tasks:
+        for m, a in t.accuracy.items():
+            p = t.provenance.of_accuracy(m) or s.assumed()
+            rows.append(
+                {
+                    "task": t.name,
+                    "model": m,
+                    "accuracy %": round(100 * a, 2),
+                    "provenance": p.kind,
+                    "detail": p.detail(),
+                }
+            )
+    return pd.DataFrame(rows, columns=["task", "model", "accuracy %", "provenance", "detail"])
+
+
+def routing_words(r: Routing) -> str:
+    """'claude-haiku-4-5 80%, claude-sonnet-4-5 20%' or 'cascade a → b, 20% escalated'."""
+    if r.cascade:
+        return f"cascade {r.cascade[0]} → {r.cascade[1]}, {share(r.escalation_rate, 0)} escalated"
+    return ", ".join(f"{m} {share(v, 0)}" for m, v in r.shares.items() if v > 0)
 
 
 @dataclass(frozen=True)
@@ -91,7 +126,7 @@ def headline_tiles(r: Result) -> list[Tile]:
         ),
         Tile(
             "Payback",
-            "—" if empty else (f"month {pay}" if pay else "not within horizon"),
+            "—" if empty else payback(pay),
             None,
             help="First month in which the cumulative net benefit reaches zero.",
         ),

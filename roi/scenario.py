@@ -15,6 +15,7 @@ from typing import Any
 
 from roi import DATA_DIR
 from roi.errors import ScenarioError
+from roi.provenance import Provenance, TaskProvenance, dotted_keys, split_keys
 from roi.tokens import BUCKETS, Tokens
 
 DEMO_SCENARIO_FILE = DATA_DIR / "demo_scenario.json"
@@ -81,6 +82,7 @@ class Task:
     batch: bool = False
     complexity: str = "routine"  # routine / medium / hard: what the global "routine work" slider moves
     baseline_routing: dict[str, float] = field(default_factory=dict)  # today's actual mix (from usage logs)
+    provenance: TaskProvenance = field(default_factory=TaskProvenance)  # where its numbers come from
 
     @property
     def tokens(self) -> Tokens:
@@ -101,11 +103,32 @@ class Scenario:
     staff_cost_per_hour: float = 0.0
     volume_growth_per_month: float = 0.0
     illustrative: bool = False
-    provenance: dict[str, Any] = field(default_factory=dict)
+    baseline_provenance: Provenance | None = None
+    unknown_provenance: dict[str, Any] = field(default_factory=dict)  # keys naming no task: kept as written
 
     @property
     def as_of(self) -> date:
         return self.price_date or date.today()
+
+    def assumed(self) -> Provenance:
+        """The provenance of a number nothing else vouches for: typed in, or the demo's illustration."""
+        return Provenance(
+            "assumed", note="illustrative demo" if self.illustrative else "typed in the scenario"
+        )
+
+    def measured_accuracies(self) -> int:
+        """How many accuracy figures (task × model) come from sample runs."""
+        return sum(
+            1
+            for t in self.tasks
+            for m in t.accuracy
+            if (p := t.provenance.accuracy_by_model.get(m)) is not None and p.measured
+        )
+
+    def is_custom(self, model_id: str) -> bool:
+        """A model with typed prices (no catalog history, no discount)."""
+        d = self.models.get(model_id)
+        return d is not None and d.custom
 
     def models_in_play(self) -> list[str]:
         """Every model the scenario names, in a stable order: baseline first."""
@@ -144,8 +167,11 @@ class Scenario:
             "baseline": {"model": self.baseline_model},
             "tasks": [_task_to_dict(t) for t in self.tasks],
         }
-        if self.provenance:
-            doc["provenance"] = self.provenance
+        prov = dotted_keys(
+            ((t.name, t.provenance) for t in self.tasks), self.baseline_provenance, self.unknown_provenance
+        )
+        if prov:
+            doc["provenance"] = prov
         return doc
 
     def to_json(self) -> str:
@@ -339,7 +365,10 @@ def parse_scenario(doc: Any) -> Scenario:
     if dupes:
         raise ScenarioError(f'task "{dupes[0]}": name: used by more than one task; task names must be unique')
     models = {str(k): _parse_model(str(k), v) for k, v in _obj(doc.get("models", {}), "models").items()}
-    prov = doc.get("provenance", {})
+    per_task, baseline_prov, unknown = split_keys(
+        _obj(doc.get("provenance") or {}, "provenance"), [t.name for t in tasks]
+    )
+    tasks = tuple(replace(t, provenance=per_task[t.name]) if t.name in per_task else t for t in tasks)
     return Scenario(
         name=name,
         baseline_model=baseline_model,
@@ -354,7 +383,8 @@ def parse_scenario(doc: Any) -> Scenario:
             doc.get("volume_growth_per_month", 0), "volume_growth_per_month", lo=-0.99
         ),
         illustrative=bool(doc.get("illustrative", False)),
-        provenance=_obj(prov, "provenance") if prov else {},
+        baseline_provenance=baseline_prov,
+        unknown_provenance=unknown,
     )
 
 

@@ -24,7 +24,6 @@ BUCKETS = (
     "cache_read_tokens",
     "output_tokens",
 )
-INPUT_BUCKETS = BUCKETS[:4]  # everything a request sends: what a long-context tier counts
 
 
 @dataclass(frozen=True, slots=True)

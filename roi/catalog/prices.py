@@ -247,6 +247,11 @@ def catalog_entries(*, as_of: date, provider: str | None = None) -> list[Catalog
     return out
 
 
+def model_ids(*, as_of: date, provider: str | None = None) -> list[str]:
+    """The catalog's model ids (one provider's, or all), sorted: for pickers."""
+    return sorted({e.model_id for e in catalog_entries(as_of=as_of, provider=provider)})
+
+
 def price_history(model_ref: str, provider: str | None = None) -> list[tuple[date | None, ModelPrices]]:
     """Each dated price a model has had, oldest first (None = since the model was listed)."""
     p, m = _find(*resolve_model_ref(model_ref, provider))

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from roi.errors import ResultsError
 from roi.evals.stats import wilson
+from roi.provenance import Provenance
 from roi.scenario import Scenario
 from roi.store import Store
 from roi.store.models import EvalResult, EvalRun
@@ -52,6 +53,14 @@ SUMMARY_KEYS = [
 def runs(store: Store) -> pd.DataFrame:
     with store.engine.connect() as conn:
         return pd.read_sql(select(EvalRun.__table__).order_by(EvalRun.id.desc()), conn)
+
+
+def resumable(store: Store, set_name: str, *, busy: list[int] | tuple[int, ...] = ()) -> list[int]:
+    """Runs of this eval set that did not finish (capped, cancelled, interrupted), newest first,
+    leaving out the `busy` ones still running in this process."""
+    r = runs(store)
+    left = r[(r["set_name"] == set_name) & ~r["status"].str.startswith("finished") & ~r["id"].isin(busy)]
+    return left["id"].astype(int).tolist()
 
 
 def results(store: Store, run_id: int) -> pd.DataFrame:
@@ -190,10 +199,9 @@ def apply_to_scenario(
 ) -> tuple[Scenario, list[str]]:
     """Write measured accuracy (and latency, optionally tokens) into tasks with the same name.
 
-    Marked `measured` in the scenario's provenance with n and the 95% interval; returns the new
-    scenario and the eval tasks that matched no scenario task.
+    Marked `measured` with n, the right answers and the 95% interval; returns the new scenario and
+    the eval tasks that matched no scenario task.
     """
-    prov = dict(s.provenance)
     by_task = {t.name: t for t in s.tasks}
     unmatched = sorted(set(summary["task"]) - set(by_task))
     tasks = []
@@ -202,57 +210,44 @@ def apply_to_scenario(
         if rows.empty:
             tasks.append(t)
             continue
-        acc, lat = dict(t.accuracy), dict(t.latency_s)
+        acc, lat, prov = dict(t.accuracy), dict(t.latency_s), t.provenance
         for r in rows.to_dict("records"):
-            acc[r["model"]] = float(r["accuracy"])
-            prov[f"tasks.{t.name}.accuracy.{r['model']}"] = {
-                "kind": "measured",
-                "n": int(r["n"]),
-                "ci": [r["ci_low"], r["ci_high"]],
-                "run": run,
-            }
+            model, n = r["model"], int(r["n"])
+            acc[model] = float(r["accuracy"])
+            interval = (float(r["ci_low"]), float(r["ci_high"]))
+            prov = prov.with_accuracy(
+                model, Provenance("measured", n=n, correct=int(r["correct"]), interval=interval, run=run)
+            )
             if r.get("latency_mean_s") is not None and not pd.isna(r["latency_mean_s"]):
-                lat[r["model"]] = float(r["latency_mean_s"])
-                prov[f"tasks.{t.name}.latency.{r['model']}"] = {
-                    "kind": "measured",
-                    "n": int(r["n"]),
-                    "run": run,
-                }
-        new = replace(t, accuracy=acc, latency_s=lat)
+                lat[model] = float(r["latency_mean_s"])
+                prov = prov.with_latency(model, Provenance("measured", n=n, run=run))
+        new = replace(t, accuracy=acc, latency_s=lat, provenance=prov)
         if tokens:
             first = rows.iloc[0]
             new = replace(
                 new,
                 input_tokens=float(first["input_tokens_mean"]),
                 output_tokens=float(first["output_tokens_mean"]),
+                provenance=replace(new.provenance, tokens=Provenance("measured", run=run)),
             )
-            prov[f"tasks.{t.name}.tokens"] = {"kind": "measured", "run": run}
         tasks.append(new)
-    return replace(s, tasks=tuple(tasks), provenance=prov), unmatched
-
-
-def measured_interval(s: Scenario, task: str, model: str) -> tuple[float, float, int] | None:
-    p = s.provenance.get(f"tasks.{task}.accuracy.{model}")
-    if not p or p.get("kind") != "measured":
-        return None
-    return float(p["ci"][0]), float(p["ci"][1]), int(p["n"])
+    return s.with_tasks(tasks), unmatched
 
 
 def payback_at_interval_ends(s: Scenario) -> dict[str, int | None] | None:
     """Payback month with every measured accuracy at the low and the high end of its interval."""
     from roi.engine import compute
 
-    if not any(v.get("kind") == "measured" for k, v in s.provenance.items() if ".accuracy." in k):
+    if not s.measured_accuracies():
         return None
     out = {}
     for end, pick in (("low", 0), ("high", 1)):
         tasks = []
         for t in s.tasks:
             acc = dict(t.accuracy)
-            for m in list(acc):
-                iv = measured_interval(s, t.name, m)
-                if iv:
-                    acc[m] = iv[pick]
+            for m, p in t.provenance.accuracy_by_model.items():
+                if p.measured and p.interval is not None and m in acc:
+                    acc[m] = p.interval[pick]
             tasks.append(replace(t, accuracy=acc))
         out[end] = compute(s.with_tasks(tasks)).projection.payback_month
     return out

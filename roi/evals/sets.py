@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from roi import DATA_DIR
 from roi.errors import EvalSetError
 
 GRADERS = ("label", "contains", "regex", "number", "judge")
@@ -52,6 +53,10 @@ class EvalSet:
         for i in self.items:
             h.update(json.dumps([i.id, i.task, i.input, i.expected]).encode())
         return h.hexdigest()[:16]
+
+    def counts(self) -> dict[str, int]:
+        """Items per task, in the set's task order."""
+        return {t: sum(1 for i in self.items if i.task == t) for t in self.tasks}
 
     def render(self, item: EvalItem) -> tuple[str, str]:
         """(system, user message) for one item."""
@@ -132,12 +137,32 @@ def parse_eval_set(doc: Any, *, where: str = "eval set", base: Path | None = Non
     return EvalSet(str(doc.get("name", "eval set")), tasks, tuple(items))
 
 
-def load_eval_set(path: str | Path) -> EvalSet:
-    path = Path(path)
+def load_eval_set(source: str | Path | bytes, *, name: str | None = None) -> EvalSet:
+    """An eval set from a file, or from an upload's bytes (its items inline: no items_file)."""
+    if isinstance(source, bytes):
+        where, base = name or "upload", None
+        try:
+            text = source.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise EvalSetError(f"{where}: not UTF-8 text; expected an eval set JSON file") from None
+    else:
+        path = Path(source)
+        where, base = path.name, path.parent
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise EvalSetError(f"{where}: cannot read the file ({exc})") from None
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as exc:
-        raise EvalSetError(f"{path.name}: cannot read the file ({exc.strerror})") from None
+        doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise EvalSetError(f"{path.name}, line {exc.lineno}: not valid JSON ({exc.msg})") from None
-    return parse_eval_set(doc, where=path.name, base=path.parent)
+        raise EvalSetError(
+            f"{where}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"
+        ) from None
+    if base is None and isinstance(doc, dict) and doc.get("items_file"):
+        raise EvalSetError(f"{where}: items_file: an uploaded eval set carries its items inline (items)")
+    return parse_eval_set(doc, where=where, base=base)
+
+
+def bundled_eval_sets() -> dict[str, Path]:
+    """The eval sets shipped in data/evals, by file name."""
+    return {p.name: p for p in sorted(DATA_DIR.glob("evals/*.json"))}

@@ -98,6 +98,12 @@ class Branding:
             return None
         return f"data:{self.logo_mime};base64,{base64.b64encode(self.logo_png).decode('ascii')}"
 
+    def edited(self, *, firm_name: str, accent: str, new_logo: bytes | None, remove_logo: bool) -> Branding:
+        """The branding after the settings form: a new logo replaces the old one, 'remove' drops it,
+        neither keeps it."""
+        logo = None if remove_logo else (new_logo if new_logo is not None else self.logo_png)
+        return Branding(firm_name=firm_name, accent=accent, logo_png=logo)
+
 
 def load_branding(store: Store) -> Branding:
     """The saved branding, or the default (no name, blue accent, no logo) when none was saved."""

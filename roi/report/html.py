@@ -16,7 +16,7 @@ from plotly.offline import get_plotlyjs
 
 from roi import present
 from roi.errors import ScenarioError
-from roi.report.content import Report, routing_words
+from roi.report.content import Report
 from roi.scenario import Scenario, parse_scenario
 
 SCENARIO_ID = "scenario"
@@ -146,7 +146,7 @@ def _tasks(rep: Report) -> str:
             (present.seconds(r["mean_latency_s"]), True),
             (present.share(r["baseline_accuracy"]), True),
             (present.share(r["accuracy"]), True),
-            (routing_words(by_name[str(r["name"])]), False),
+            (present.routing_words(by_name[str(r["name"])].routing), False),
         ]
         for r in rep.result.task_rows()
     ]

@@ -20,8 +20,9 @@ from pptx.presentation import Presentation as PresentationObj
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from roi.report.assumptions import Assumption, key_assumptions
 from roi.report.cells import xml_safe
-from roi.report.content import Assumption, Report, key_assumptions
+from roi.report.content import Report
 from roi.report.images import figures_to_png
 
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)

@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from roi import present
 from roi.engine import Result
-from roi.report.content import routing_words
 
 MONEY, MONEY_FINE, SHARE, SECONDS, COUNT, PCT, TEXT = (
     '"$"#,##0.00',
@@ -107,7 +107,7 @@ def tasks_table(r: Result) -> Table:
                 t.batch,
                 t.error_cost,
                 t.accuracy_floor,
-                routing_words(t),
+                present.routing_words(t.routing),
                 row["baseline_spend"],
                 row["spend"],
                 row["baseline_latency_s"],

@@ -1,22 +1,27 @@
-"""Evaluate page pieces: the API key (never stored), a run in a background thread with live
-progress and cancel, and writing measured results into the scenario."""
+"""Evaluate page pieces: the API key (never stored), starting and watching a sample run, its
+results and cascade view, and writing measured numbers into the scenario."""
 
 from __future__ import annotations
 
 import os
-import threading
 
 import pandas as pd
 import streamlit as st
 
 from roi import charts
-from roi.evals.results import apply_to_scenario, cascade, to_csv
-from roi.evals.runner import Progress, RunConfig, Runner, run_sync
+from roi.errors import RoiError
+from roi.evals.jobs import Jobs
+from roi.evals.results import apply_to_scenario, cascade, resumable, to_csv
+from roi.evals.runner import RunConfig
 from roi.evals.sets import EvalSet
-from roi.ui.state import current_scenario, flash, replace_scenario, store
+from roi.ui import state
 from roi.ui.widgets import chart, chart_scale
 
-RUN_KEY = "roi.eval_runner"  # (Runner, Thread, result holder) while a run is going
+
+@st.cache_resource(show_spinner=False)
+def jobs() -> Jobs:
+    """The sample runs of this server process: they outlive the session that started them."""
+    return Jobs()
 
 
 def api_key() -> tuple[str, str]:
@@ -26,55 +31,82 @@ def api_key() -> tuple[str, str]:
     try:
         if key := st.secrets.get("ANTHROPIC_API_KEY"):
             return str(key), "Streamlit secrets"
-    except (FileNotFoundError, KeyError, AttributeError):
-        pass
-    except Exception:  # noqa: BLE001 - no secrets file configured
+    except Exception:  # noqa: BLE001 - no secrets file configured: Streamlit raises its own kinds
         pass
     typed = st.text_input(
         "Anthropic API key (kept for this browser session only; never saved)",
         type="password",
-        key="w:api_key",
+        key=state.widget_key("api_key"),
     )
     return typed, "typed in" if typed else ""
 
 
-def start(eval_set: EvalSet, cfg: RunConfig, key: str, run_id: int | None) -> None:
-    runner = Runner(store(), eval_set, cfg, api_key=key)
-    holder: dict = {"run_id": run_id, "error": None}
+def start(eval_set: EvalSet, cfg: RunConfig, key: str, run_id: int | None = None) -> None:
+    """Start (or resume) a run in the background and watch it; a refusal becomes a message."""
+    try:
+        rid = jobs().start(state.store(), eval_set, cfg, api_key=key, run_id=run_id)
+    except RoiError as exc:
+        state.flash("error", f"The run did not start: {exc}")
+        return
+    state.watch_run(rid)
 
-    def work() -> None:
-        try:
-            holder["run_id"] = run_sync(runner, run_id)
-        except Exception as exc:  # noqa: BLE001 - shown on the page, never a traceback
-            holder["error"] = f"{exc.__class__.__name__}: {exc}"
 
-    thread = threading.Thread(target=work, daemon=True, name="roi-eval")
-    st.session_state[RUN_KEY] = (runner, thread, holder)
-    thread.start()
+def run_controls(eval_set: EvalSet, cfg: RunConfig, key: str) -> None:
+    """Start, or resume an unfinished run of this set; nothing while this session watches one."""
+    watching = jobs().get(state.watched_run())
+    if watching is not None and watching.running:
+        return
+    if st.button("Start sample run", type="primary", disabled=not cfg.models, icon=":material/play_arrow:"):
+        start(eval_set, cfg, key)
+        st.rerun()
+    unfinished = resumable(state.store(), eval_set.name, busy=jobs().running())
+    if unfinished:
+        rid = st.selectbox("Resume run", unfinished, key=state.widget_key("eval_resume"))
+        if st.button("Resume"):
+            start(eval_set, cfg, key, int(rid))
+            st.rerun()
 
 
 @st.fragment(run_every=1.0)
 def progress_panel() -> None:
-    current = st.session_state.get(RUN_KEY)
-    if current is None:
+    job = jobs().get(state.watched_run())
+    if job is None:
         return
-    runner, thread, holder = current
-    p: Progress = runner.progress
+    p = job.progress
     frac = p.done / p.total if p.total else 0.0
-    eta = f", about {p.eta_s:.0f} s left" if p.eta_s is not None and thread.is_alive() else ""
+    eta = f", about {p.eta_s:.0f} s left" if p.eta_s is not None and job.running else ""
     st.progress(
         min(frac, 1.0), text=f"{p.done}/{p.total} items done · {p.failed} failed · ${p.spend:.4f} spent{eta}"
     )
-    if thread.is_alive():
-        st.button("Cancel (keeps what finished)", on_click=runner.cancel, key="eval_cancel")
+    if job.running:
+        st.button("Cancel (keeps what finished)", on_click=job.cancel, key=state.widget_key("eval_cancel"))
+        return
+    state.watch_run(None)
+    if job.error:
+        state.flash("error", f"Run {job.run_id}: {job.error}")
     else:
-        del st.session_state[RUN_KEY]
-        if holder["error"]:
-            st.session_state["roi.eval_message"] = ("error", holder["error"])
-        else:
-            st.session_state["roi.eval_message"] = ("success", f"Run {holder['run_id']}: {runner.status}")
-            st.session_state["roi.eval_selected"] = holder["run_id"]
-        st.rerun()
+        state.flash("success", f"Run {job.run_id}: {job.outcome}")
+        state.set_value(RUN_PICK, job.run_id)  # show the run that just finished
+    st.rerun()
+
+
+RUN_PICK = state.widget_key("eval_run")
+
+
+def pick_run(all_runs: pd.DataFrame) -> int:
+    """The run whose results are shown: the newest, or the one chosen, or the one just finished."""
+    by_id = all_runs.set_index("id")
+    ids = [int(i) for i in all_runs["id"]]
+    if state.value(RUN_PICK) not in ids:
+        state.set_value(RUN_PICK, ids[0])
+    return int(
+        st.selectbox(
+            "Run",
+            ids,
+            format_func=lambda i: f"#{i} · {by_id.loc[i, 'set_name']} · {by_id.loc[i, 'status']}",
+            key=RUN_PICK,
+        )
+    )
 
 
 def result_charts(df: pd.DataFrame, summary: pd.DataFrame) -> None:
@@ -98,9 +130,11 @@ def cascade_view(df: pd.DataFrame) -> None:
     run_models = sorted(df["model"].unique())
     if len(run_models) >= 2:
         c1, c2, c3 = st.columns(3)
-        task = c1.selectbox("Task", tasks, key="w:casc_task")
-        small = c2.selectbox("Small model", run_models, key="w:casc_small")
-        large = c3.selectbox("Escalate to", [m for m in run_models if m != small], key="w:casc_large")
+        task = c1.selectbox("Task", tasks, key=state.widget_key("casc_task"))
+        small = c2.selectbox("Small model", run_models, key=state.widget_key("casc_small"))
+        large = c3.selectbox(
+            "Escalate to", [m for m in run_models if m != small], key=state.widget_key("casc_large")
+        )
         table = cascade(df, task, small, large)
         if table.empty or df[(df["model"] == small) & (df["task"] == task)]["confidence"].isna().all():
             st.caption("No confidences in these results for that task (label tasks ask for one).")
@@ -121,16 +155,16 @@ def use_results(df: pd.DataFrame, summary: pd.DataFrame, label: str) -> None:
     )
     tokens = st.checkbox(
         "Also use the measured tokens per request",
-        key="w:eval_tokens",
+        key=state.widget_key("eval_tokens"),
         help="Off by default: sample documents may be shorter or longer than your real traffic.",
     )
     if st.button("Use these results in the scenario", type="primary", icon=":material/input:"):
-        new, unmatched = apply_to_scenario(current_scenario(), summary, run=label, tokens=tokens)
-        replace_scenario(new)
+        new, unmatched = apply_to_scenario(state.current_scenario(), summary, run=label, tokens=tokens)
+        state.replace_scenario(new)
         note = (
             f" Eval tasks without a scenario task of the same name: {', '.join(unmatched)}."
             if unmatched
             else ""
         )
-        flash("success", f"Measured accuracy and latency from {label} are now in the scenario.{note}")
+        state.flash("success", f"Measured accuracy and latency from {label} are now in the scenario.{note}")
         st.rerun()

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from roi.ui.state import current_scenario, set_scenario
+from roi.ui import state
 
 FIELDS = {
     # key: (label, min, max, step, help, scale from the scenario's unit to the widget's)
@@ -45,17 +45,22 @@ FIELDS = {
 }
 
 
+def _key(field: str) -> str:
+    return state.seeded_key(f"money:{field}")
+
+
 def _on_change(field: str, factor: float) -> None:
-    value = st.session_state[f"w:money:{field}"] / factor
-    set_scenario(replace(current_scenario(), **{field: value}))
+    value = state.value(_key(field)) / factor
+    state.set_scenario(replace(state.current_scenario(), **{field: value}))
 
 
 def _on_horizon() -> None:
-    set_scenario(replace(current_scenario(), horizon_months=int(st.session_state["w:money:horizon_months"])))
+    months = int(state.value(_key("horizon_months")))
+    state.set_scenario(replace(state.current_scenario(), horizon_months=months))
 
 
 def money_inputs() -> None:
-    s = current_scenario()
+    s = state.current_scenario()
     cols = st.columns(len(FIELDS) + 1)
     for col, (field, (label, lo, hi, step, help_, factor)) in zip(cols, FIELDS.items(), strict=False):
         col.number_input(
@@ -64,7 +69,7 @@ def money_inputs() -> None:
             max_value=hi,
             step=step,
             value=float(getattr(s, field) * factor),
-            key=f"w:money:{field}",
+            key=_key(field),
             on_change=_on_change,
             args=(field, factor),
             help=help_,
@@ -75,6 +80,6 @@ def money_inputs() -> None:
         max_value=240,
         step=1,
         value=s.horizon_months,
-        key="w:money:horizon_months",
+        key=_key("horizon_months"),
         on_change=_on_horizon,
     )

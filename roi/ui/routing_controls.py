@@ -9,61 +9,64 @@ from roi import routing
 from roi.errors import ScenarioError
 from roi.optimize import optimize
 from roi.present import share
-from roi.scenario import Routing, Scenario, Task
-from roi.ui.state import clear_widgets, current_scenario, flash, replace_scenario, set_scenario
+from roi.scenario import Scenario, Task
+from roi.ui import state
 
 SPLIT, CASCADE = "Split", "Cascade"
 
 
 def _split_key(task: str, model: str) -> str:
-    return f"w:split:{task}:{model}"
+    return state.seeded_key(f"split:{task}:{model}")
+
+
+def _mode_key(task: str) -> str:
+    return state.seeded_key(f"mode:{task}")
+
+
+def _cascade_key(task: str, part: str) -> str:
+    return state.seeded_key(f"casc:{task}:{part}")
+
+
+ROUTINE = state.seeded_key("routine")
 
 
 def _on_split(task: str, model: str, models: list[str]) -> None:
-    if _split_key(task, model) not in st.session_state:  # widget state was reset by another change
+    if not state.has(_split_key(task, model)):  # widget state was reset by another change
         return
-    s = current_scenario()
+    s = state.current_scenario()
     t = next(t for t in s.tasks if t.name == task)
     current = dict(t.routing.shares) if not t.routing.cascade else {t.routing.cascade[0]: 1.0}
     for m in models:
         current.setdefault(m, 0.0)
-    new = routing.rebalance(current, model, st.session_state[_split_key(task, model)] / 100)
+    new = routing.rebalance(current, model, state.value(_split_key(task, model)) / 100)
     for m, pct in routing.percentages(new, models).items():
         if m != model:
-            st.session_state[_split_key(task, m)] = pct
-    set_scenario(routing.set_split(s, task, new))
+            state.set_value(_split_key(task, m), pct)
+    state.set_scenario(routing.set_split(s, task, new))
 
 
 def _on_mode(task: str, small: str, baseline: str) -> None:
-    if f"w:mode:{task}" not in st.session_state:
+    if not state.has(_mode_key(task)):
         return
-    s = current_scenario()
-    if st.session_state[f"w:mode:{task}"] == CASCADE:
+    s = state.current_scenario()
+    if state.value(_mode_key(task)) == CASCADE:
         s = routing.set_cascade(s, task, small, baseline, 0.2)
     else:
         s = routing.set_split(s, task, {small: 1.0} if small else {baseline: 1.0})
-    clear_widgets(f"w:split:{task}:")
-    clear_widgets(f"w:casc:{task}:")
-    set_scenario(s)
+    state.clear_widgets(_split_key(task, ""))
+    state.clear_widgets(_cascade_key(task, ""))
+    state.set_scenario(s)
 
 
 def _on_cascade(task: str) -> None:
-    if any(f"w:casc:{task}:{k}" not in st.session_state for k in ("first", "second", "e")):
+    if not all(state.has(_cascade_key(task, k)) for k in ("first", "second", "e")):
         return
-    first = st.session_state[f"w:casc:{task}:first"]
-    second = st.session_state[f"w:casc:{task}:second"]
-    e = st.session_state[f"w:casc:{task}:e"] / 100
+    first, second = state.value(_cascade_key(task, "first")), state.value(_cascade_key(task, "second"))
+    e = state.value(_cascade_key(task, "e")) / 100
     try:
-        set_scenario(routing.set_cascade(current_scenario(), task, first, second, e))
+        state.set_scenario(routing.set_cascade(state.current_scenario(), task, first, second, e))
     except ScenarioError as exc:
-        flash("error", str(exc))
-
-
-def _seed(key: str, value: object) -> str:
-    """Seed a widget from the scenario through session state only (never also as a default value)."""
-    if key not in st.session_state:
-        st.session_state[key] = value
-    return key
+        state.flash("error", str(exc))
 
 
 def task_controls(t: Task, models: list[str], small: str, baseline: str) -> None:
@@ -71,7 +74,7 @@ def task_controls(t: Task, models: list[str], small: str, baseline: str) -> None
     st.radio(
         "Routing",
         [SPLIT, CASCADE],
-        key=_seed(f"w:mode:{t.name}", mode),
+        key=state.seed(_mode_key(t.name), mode),
         horizontal=True,
         on_change=_on_mode,
         args=(t.name, small, baseline),
@@ -83,14 +86,14 @@ def task_controls(t: Task, models: list[str], small: str, baseline: str) -> None
         c1.selectbox(
             "First model",
             models,
-            key=_seed(f"w:casc:{t.name}:first", a),
+            key=state.seed(_cascade_key(t.name, "first"), a),
             on_change=_on_cascade,
             args=(t.name,),
         )
         c2.selectbox(
             "Escalate to",
             models,
-            key=_seed(f"w:casc:{t.name}:second", b),
+            key=state.seed(_cascade_key(t.name, "second"), b),
             on_change=_on_cascade,
             args=(t.name,),
         )
@@ -98,7 +101,7 @@ def task_controls(t: Task, models: list[str], small: str, baseline: str) -> None
             "Escalation rate (%)",
             0,
             100,
-            key=_seed(f"w:casc:{t.name}:e", round(100 * t.routing.escalation_rate)),
+            key=state.seed(_cascade_key(t.name, "e"), round(100 * t.routing.escalation_rate)),
             on_change=_on_cascade,
             args=(t.name,),
             help="Share of requests the first model passes on to the second.",
@@ -111,45 +114,44 @@ def task_controls(t: Task, models: list[str], small: str, baseline: str) -> None
             f"{m} (%)",
             0,
             100,
-            key=_seed(_split_key(t.name, m), pct[m]),
+            key=state.seed(_split_key(t.name, m), pct[m]),
             on_change=_on_split,
             args=(t.name, m, models),
         )
 
 
-def _on_routine(small: str) -> None:
-    s = routing.set_routine_share(current_scenario(), small, st.session_state["w:routine"] / 100)
-    set_scenario(s)
+def _on_routine(small: str, models: list[str]) -> None:
+    s = routing.set_routine_share(state.current_scenario(), small, state.value(ROUTINE) / 100)
+    state.set_scenario(s)
     # move the per-task widgets to the new routing (assigning, not deleting: they are on the page)
     for t in s.tasks:
         if t.complexity != "routine":
             continue
-        st.session_state[f"w:mode:{t.name}"] = SPLIT
-        keys = [k for k in st.session_state if isinstance(k, str) and k.startswith(f"w:split:{t.name}:")]
-        pct = routing.percentages(t.routing.shares, [k.rsplit(":", 1)[1] for k in keys])
-        for key in keys:
-            st.session_state[key] = pct[key.rsplit(":", 1)[1]]
+        state.set_value(_mode_key(t.name), SPLIT)
+        shown = [m for m in models if state.has(_split_key(t.name, m))]
+        for m, pct in routing.percentages(t.routing.shares, shown).items():
+            state.set_value(_split_key(t.name, m), pct)
 
 
-def routine_slider(s: Scenario, small: str) -> None:
+def routine_slider(s: Scenario, small: str, models: list[str]) -> None:
     value = routing.routine_share(s, small)
     # mirror the scenario every run: per-task edits and Optimize move this share too
-    st.session_state["w:routine"] = round(100 * (value or 0.0))
+    state.set_value(ROUTINE, round(100 * (value or 0.0)))
     st.slider(
         "Share of routine work on the small model (%)",
         0,
         100,
-        key="w:routine",
+        key=ROUTINE,
         on_change=_on_routine,
-        args=(small,),
+        args=(small, models),
         disabled=value is None,
         help=f"Routine tasks send this share to {small} and the rest to the baseline model ({s.baseline_model}).",
     )
 
 
 def _on_optimize() -> None:
-    o = optimize(current_scenario())
-    replace_scenario(o.scenario)
+    o = optimize(state.current_scenario())
+    state.replace_scenario(o.scenario)
     parts = []
     for c in o.choices:
         if c.shares:
@@ -158,7 +160,7 @@ def _on_optimize() -> None:
     msg = "Applied the cheapest split that keeps every task at its accuracy floor:\n\n- " + "\n- ".join(parts)
     if o.infeasible:
         msg += f"\n\nNo mix of the models in play reaches the floor of: {', '.join(o.infeasible)} (left as they were)."
-    flash("success" if not o.infeasible else "warning", msg)
+    state.flash("success" if not o.infeasible else "warning", msg)
 
 
 def optimize_button() -> None:
@@ -170,9 +172,3 @@ def optimize_button() -> None:
         help="Apply the cheapest split per task that meets its accuracy floor (or today's accuracy "
         "where no floor is set) and its latency ceiling.",
     )
-
-
-def routing_label(r: Routing) -> str:
-    if r.cascade:
-        return f"{r.cascade[0]} → {r.cascade[1]} ({share(r.escalation_rate, 0)} escalated)"
-    return ", ".join(f"{m} {share(v, 0)}" for m, v in r.shares.items())

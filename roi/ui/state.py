@@ -1,94 +1,160 @@
-"""Scenario state shared by every page.
+"""Session state: every key the app keeps for a browser session, behind typed accessors.
 
-The scenario lives in st.session_state under a non-widget key, so it survives page switches
-(widget keys vanish when their page is not drawn). Widgets use keys starting with "w:" and are
-seeded from the scenario; replacing the scenario wholesale clears them so they re-seed.
+Nothing outside this module touches `st.session_state`. Three kinds of keys:
+
+- values the app keeps between runs and pages (`roi.*`): the scenario, what it was loaded from,
+  presentation mode, the page to return to, a message for the next run...; read and written only
+  through the functions below, so each has one type and one meaning;
+- widgets seeded from the scenario (`seeded_key`, prefix `scn:`): a widget's key vanishes when its
+  page is not drawn, so the scenario lives under `roi.scenario` and these widgets are seeded from
+  it; replacing the scenario clears them, and only them, so they re-seed;
+- page-local widgets (`widget_key`, prefix `w:`): an uploaded file, a chosen run, a typed API key;
+  a scenario change never clears them.
+
+Long-running work (a sample run) is not kept here: it belongs to the server process
+(`roi.ui.eval_widgets.jobs`), and the session keeps only the id of the run it watches.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
 import streamlit as st
 
 from roi import share
-from roi.engine import Result, compute
+from roi.engine import Result, check, compute
 from roi.errors import ScenarioError
 from roi.scenario import Scenario, demo_scenario
 from roi.store import Store, open_store
 
-SCENARIO_KEY = "roi.scenario"
-LOADED_KEY = "roi.loaded"  # (name, revision) the scenario was loaded from, for safe saving
-PRESENT_KEY = "roi.presentation"
-SHARE_SEEN_KEY = "roi.share_seen"
-MESSAGE_KEY = "roi.message"
-WIDGET_PREFIX = "w:"
+T = TypeVar("T")
+SEEDED = "scn:"
+LOCAL = "w:"
+
+
+class _Value(Generic[T]):
+    """One `roi.*` session value with its type and its default."""
+
+    def __init__(self, name: str, default: Callable[[], T]) -> None:
+        self.key, self._default = f"roi.{name}", default
+
+    def get(self) -> T:
+        if self.key not in st.session_state:
+            st.session_state[self.key] = self._default()
+        return st.session_state[self.key]
+
+    def set(self, value: T) -> None:
+        st.session_state[self.key] = value
+
+    def take(self) -> T:
+        """The value, then back to the default (a one-shot message or flag)."""
+        value = self.get()
+        del st.session_state[self.key]
+        return value
+
+
+_scenario: _Value[Scenario] = _Value("scenario", demo_scenario)
+_loaded: _Value[tuple[str, int] | None] = _Value("loaded", lambda: None)  # (name, revision) loaded
+_presenting: _Value[bool] = _Value("presenting", lambda: False)
+_return_page: _Value[str | None] = _Value("return_page", lambda: None)  # url path before presenting
+_leaving: _Value[bool] = _Value("leaving_presentation", lambda: False)
+_slide: _Value[int] = _Value("slide", lambda: 0)
+_message: _Value[tuple[str, str] | None] = _Value("message", lambda: None)
+_share_seen: _Value[str | None] = _Value("share_seen", lambda: None)
+_handled: _Value[dict[str, str]] = _Value("handled_uploads", dict)  # purpose -> file id handled
+_watched_run: _Value[int | None] = _Value("watched_run", lambda: None)  # a sample run in progress
+
+# for tests that set up or inspect a session (AppTest), never for app code
+SCENARIO_KEY, LOADED_KEY, WATCHED_RUN_KEY = _scenario.key, _loaded.key, _watched_run.key
+
+# --- widget keys ---------------------------------------------------------------------------------
+
+
+def seeded_key(name: str) -> str:
+    """Key of a widget seeded from the scenario (cleared when the scenario is replaced)."""
+    return SEEDED + name
+
+
+def widget_key(name: str) -> str:
+    """Key of a page-local widget (kept when the scenario changes)."""
+    return LOCAL + name
+
+
+def value(key: str, default: Any = None) -> Any:
+    """A widget's current value (in its callback, or before it is drawn: `default`)."""
+    return st.session_state.get(key, default)
+
+
+def has(key: str) -> bool:
+    return key in st.session_state
+
+
+def set_value(key: str, new: Any) -> None:
+    """Move a widget (one that is drawn later in this run, or in its callback)."""
+    st.session_state[key] = new
+
+
+def seed(key: str, initial: Any) -> str:
+    """Seed a widget through session state only (never also as a default value) and return its key."""
+    if key not in st.session_state:
+        st.session_state[key] = initial
+    return key
+
+
+def clear_widgets(prefix: str) -> None:
+    """Forget the widgets whose key starts with `prefix`, so they re-seed."""
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]
+
+
+# --- the scenario --------------------------------------------------------------------------------
 
 
 def current_scenario() -> Scenario:
     """The scenario being explored; the illustrative demo on first visit."""
-    if SCENARIO_KEY not in st.session_state:
-        st.session_state[SCENARIO_KEY] = demo_scenario()
-    return st.session_state[SCENARIO_KEY]
+    return _scenario.get()
 
 
 def set_scenario(s: Scenario) -> None:
     """An edit made through a widget: the widgets already show it."""
-    st.session_state[SCENARIO_KEY] = s
+    _scenario.set(s)
 
 
 def replace_scenario(s: Scenario, *, loaded: tuple[str, int] | None = None) -> None:
-    """A new scenario from elsewhere (preset, load, upload, optimize): widgets re-seed from it."""
-    st.session_state[SCENARIO_KEY] = s
-    st.session_state[LOADED_KEY] = loaded
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(WIDGET_PREFIX)]:
-        del st.session_state[key]
+    """A new scenario from elsewhere (preset, load, upload, optimize): seeded widgets re-seed."""
+    _scenario.set(s)
+    _loaded.set(loaded)
+    clear_widgets(SEEDED)
+
+
+def edit_scenario(
+    change: Callable[[Scenario], Scenario],
+    *,
+    success: str | Callable[[Scenario], str] | None = None,
+    refused: str = "Not changed",
+    loaded: tuple[str, int] | None = None,
+) -> bool:
+    """Replace the scenario with `change(current)` once it checks out (every model priced, every
+    accuracy it needs given); a refusal becomes a message and the scenario stays as it was."""
+    try:
+        new = check(change(current_scenario()))
+    except ScenarioError as exc:
+        flash("error", f"{refused}: {exc}. The scenario you had is unchanged.")
+        return False
+    replace_scenario(new, loaded=loaded)
+    if success:
+        flash("success", success(new) if callable(success) else success)
+    return True
 
 
 def loaded_from() -> tuple[str, int] | None:
-    return st.session_state.get(LOADED_KEY)
-
-
-def presenting() -> bool:
-    return bool(st.session_state.get(PRESENT_KEY, False))
-
-
-def flash(kind: str, text: str) -> None:
-    """A message to show on the next run (after a callback or a page switch)."""
-    st.session_state[MESSAGE_KEY] = (kind, text)
-
-
-def show_flash() -> None:
-    """Called first by every page: reruns through the router if needed, then shows pending messages."""
-    from roi.ui.router import ensure_router
-
-    ensure_router()
-    if msg := st.session_state.pop(MESSAGE_KEY, None):
-        getattr(st, msg[0])(msg[1])
-
-
-def apply_share_link() -> None:
-    """Restore a scenario from the URL's `s` parameter once per link; a bad link leaves the scenario as it was."""
-    param = st.query_params.get(share.PARAM)
-    if not param or st.session_state.get(SHARE_SEEN_KEY) == param:
-        return
-    st.session_state[SHARE_SEEN_KEY] = param
-    try:
-        s = share.decode(param)
-        compute(s)  # catalog-level checks (unknown models, missing accuracy) before accepting it
-    except ScenarioError as exc:
-        flash("error", f"{exc}. The scenario you had is unchanged.")
-        return
-    replace_scenario(s)
-    flash("success", f'Opened the shared scenario "{s.name}".')
-
-
-@st.cache_resource(show_spinner=False)
-def store() -> Store:
-    """One store (engine and connection pool) per server process; migrations run once here."""
-    return open_store()
+    """(name, revision) the scenario was loaded from or last saved as, for a safe save."""
+    return _loaded.get()
 
 
 def computed(s: Scenario) -> Result | None:
-    """Evaluate, turning a bad scenario into an inline message instead of a traceback."""
+    """Compute, turning a bad scenario into an inline message instead of a traceback."""
     try:
         return compute(s)
     except ScenarioError as exc:
@@ -96,7 +162,99 @@ def computed(s: Scenario) -> Result | None:
         return None
 
 
-def clear_widgets(prefix: str) -> None:
-    """Forget widgets whose key starts with `prefix` so they re-seed from the scenario."""
-    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
-        del st.session_state[key]
+# --- presentation mode ---------------------------------------------------------------------------
+
+
+def presenting() -> bool:
+    return _presenting.get()
+
+
+def set_presenting(on: bool) -> None:
+    """Turning it off returns to the page the user came from (see `page_after_presenting`)."""
+    _presenting.set(on)
+    if not on:
+        _leaving.set(True)
+
+
+def remember_page(url_path: str) -> None:
+    """The page shown before presentation mode took over the screen."""
+    _return_page.set(url_path)
+
+
+def page_after_presenting() -> str | None:
+    """Once, right after presentation mode is turned off: the url path to go back to ("" is the
+    default page)."""
+    if not _leaving.take():
+        return None
+    return _return_page.get() or ""
+
+
+def slide() -> int:
+    return _slide.get()
+
+
+def set_slide(step: int) -> None:
+    _slide.set(step)
+
+
+# --- messages and one-time handling --------------------------------------------------------------
+
+
+def flash(kind: str, text: str) -> None:
+    """A message to show on the next run (after a callback or a page switch)."""
+    _message.set((kind, text))
+
+
+def show_flash() -> None:
+    """Called first by every page: reruns through the router if needed, then shows a pending message."""
+    from roi.ui.router import ensure_router
+
+    ensure_router()
+    if msg := _message.take():
+        getattr(st, msg[0])(msg[1])
+
+
+def first_time(purpose: str, file_id: str) -> bool:
+    """True once per uploaded file and purpose: an upload box keeps its file across reruns, and a
+    scenario opened from it must not be re-opened over later edits."""
+    handled = _handled.get()
+    if handled.get(purpose) == file_id:
+        return False
+    handled[purpose] = file_id
+    return True
+
+
+def apply_share_link() -> None:
+    """Restore a scenario from the URL's `s` parameter once per link; a bad link changes nothing."""
+    param = st.query_params.get(share.PARAM)
+    if not param or _share_seen.get() == param:
+        return
+    _share_seen.set(param)
+    try:
+        s = check(share.decode(param))
+    except ScenarioError as exc:
+        flash("error", f"{exc}. The scenario you had is unchanged.")
+        return
+    replace_scenario(s)
+    flash("success", f'Opened the shared scenario "{s.name}".')
+
+
+# --- sample runs ---------------------------------------------------------------------------------
+
+
+def watched_run() -> int | None:
+    """The sample run whose progress this session shows."""
+    return _watched_run.get()
+
+
+def watch_run(run_id: int | None) -> None:
+    _watched_run.set(run_id)
+
+
+# --- process-wide resources ----------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    """One store (engine and connection pool) per server process; migrations run once here."""
+    return open_store()

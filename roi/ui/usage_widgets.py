@@ -6,12 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from roi.errors import ScenarioError, UsageFormatError
-from roi.ui.state import current_scenario, flash, replace_scenario, store
+from roi.ui.state import clear_widgets, current_scenario, flash, replace_scenario, store, widget_key
 from roi.usage import READERS, ingest, list_imports, read_usage, reader_names
 from roi.usage.pricing import Alias, set_alias
 from roi.usage.traffic import DIMENSIONS, scenario_from_usage, traffic
 
 AUTO = "detect from the header"
+UPLOADS = widget_key("usage_files")
 
 
 def upload_and_import() -> None:
@@ -19,11 +20,11 @@ def upload_and_import() -> None:
         "Usage exports (CSV or JSON; several at once)",
         type=["csv", "json", "tsv", "txt"],
         accept_multiple_files=True,
-        key="w:usage_files",
+        key=UPLOADS,
     )
     if not files:
         return
-    fmt = st.selectbox("Format", [AUTO, *reader_names()], key="w:usage_format")
+    fmt = st.selectbox("Format", [AUTO, *reader_names()], key=widget_key("usage_format"))
     mapping = None
     ready = []
     for f in files:
@@ -64,7 +65,7 @@ def upload_and_import() -> None:
         bar.progress(1.0, text="Done")
         lines = [f"**{s.file_name}**: {s.describe()}" for s in result.summaries]
         flash("success", "Imported.\n\n- " + "\n- ".join(lines))
-        st.session_state.pop("w:usage_files", None)
+        clear_widgets(UPLOADS)
         st.rerun()
     elif ready and len(ready) < len(files):
         st.info("Fix or remove the files with errors to import the batch (nothing is imported half-way).")
@@ -91,7 +92,7 @@ def _mapping_step(name: str, data: bytes) -> dict[str, str] | None:
     cols = st.columns(4)
     mapping = {}
     for i, field in enumerate(fields):
-        choice = cols[i % 4].selectbox(field, ["—", *columns], key=f"w:map:{name}:{field}")
+        choice = cols[i % 4].selectbox(field, ["—", *columns], key=widget_key(f"map:{name}:{field}"))
         if choice != "—":
             mapping[field] = choice
     needed = {"timestamp", "model"} <= set(mapping) and ({"input_tokens", "output_tokens"} & set(mapping))
@@ -121,7 +122,7 @@ def model_mapping(unpriced: list[str], catalog_ids: list[str]) -> None:
 
 def use_as_workload(priced: pd.DataFrame) -> None:
     st.subheader("Use as workload")
-    by = st.selectbox("One task per", DIMENSIONS, index=DIMENSIONS.index("model"), key="w:usage_by")
+    by = st.selectbox("One task per", DIMENSIONS, index=DIMENSIONS.index("model"), key=widget_key("usage_by"))
     groups = traffic(priced, by)
     if not groups:
         st.caption("No priced usage yet.")
@@ -133,7 +134,7 @@ def use_as_workload(priced: pd.DataFrame) -> None:
         cols = st.columns(min(4, len(missing)))
         for i, g in enumerate(missing):
             counts[g.name] = cols[i % len(cols)].number_input(
-                g.name, min_value=0.0, value=0.0, step=100.0, key=f"w:usage_rpm:{by}:{g.name}"
+                g.name, min_value=0.0, value=0.0, step=100.0, key=widget_key(f"usage_rpm:{by}:{g.name}")
             )
     if st.button(
         "Use as workload",

@@ -7,13 +7,12 @@ import streamlit as st
 
 from roi import present
 from roi.engine import Result
-from roi.provenance import measured_count
 from roi.scenario import Scenario
-from roi.ui.state import PRESENT_KEY, presenting
+from roi.ui import state
 
 
 def chart_scale() -> float:
-    return 1.6 if presenting() else 1.0
+    return 1.6 if state.presenting() else 1.0
 
 
 def chart(fig: go.Figure, key: str) -> None:
@@ -30,7 +29,7 @@ def tiles(r: Result) -> None:
 def scenario_banner(s: Scenario) -> None:
     st.caption(f"Scenario: **{s.name}** · prices as of {s.as_of.isoformat()} · {len(s.tasks)} tasks")
     if s.illustrative:
-        measured = measured_count(s)
+        measured = s.measured_accuracies()
         rest = f" except the {measured} accuracies measured by sample runs" if measured else ""
         st.info(
             f"Illustrative demo data: every number is an assumption{rest}, not a measurement.",
@@ -38,32 +37,27 @@ def scenario_banner(s: Scenario) -> None:
         )
 
 
-LEFT_PRESENTATION_KEY = "roi.left_presentation"
+PRESENTATION_TOGGLE = state.widget_key("presentation")
 
 
 def _on_presentation_toggle() -> None:
-    on = st.session_state["presentation_toggle"]
-    st.session_state[PRESENT_KEY] = on
-    st.session_state[LEFT_PRESENTATION_KEY] = not on
+    state.set_presenting(bool(state.value(PRESENTATION_TOGGLE)))
 
 
 def sidebar() -> None:
     """The firm's branding, the presentation mode switch; shared by every page."""
     from roi.report.branding import load_branding
-    from roi.ui.state import store
 
-    branding = load_branding(store())
+    branding = load_branding(state.store())
     if branding.logo_png:
         st.logo(branding.logo_png)
     with st.sidebar:
         if branding.firm_name:
             st.markdown(f"**{branding.firm_name}**")
+        state.set_value(PRESENTATION_TOGGLE, state.presenting())  # follows the mode however it changed
         st.toggle(
             "Presentation mode",
-            value=presenting(),
-            key="presentation_toggle",
-            on_change=lambda: st.session_state.__setitem__(
-                PRESENT_KEY, st.session_state["presentation_toggle"]
-            ),
+            key=PRESENTATION_TOGGLE,
+            on_change=_on_presentation_toggle,
             help="Hides editing controls, enlarges charts and steps through the key figures.",
         )

@@ -7,17 +7,20 @@ without request counts (Anthropic usage files) need the monthly request count fr
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from roi.errors import ScenarioError
+from roi.provenance import Provenance, TaskProvenance
 from roi.scenario import Routing, Scenario, Task
 from roi.usage.schema import TOKEN_COLUMNS
 
 DIMENSIONS = ("workspace", "api_key", "project", "user", "tag", "task", "model")
 PLACEHOLDER_ACCURACY = 0.9  # assumed and equal for every model until sample runs measure it
+PLACEHOLDER = Provenance("assumed", note="placeholder: measure with sample runs")
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def scenario_from_usage(
     requests_per_month = requests_per_month or {}
     tasks = []
     models: set[str] = set()
-    provenance = dict(base.provenance)
+    imported = Provenance("imported", files=tuple(files or ()))
     for g in groups:
         if g.requests is not None:
             rpm = g.requests / g.months
@@ -102,22 +105,19 @@ def scenario_from_usage(
                 output_tokens=per_request["output_tokens"],
                 routing=Routing(shares=dict(mix)),
                 baseline_routing=dict(mix),
+                provenance=TaskProvenance(
+                    volume=imported if g.requests is not None else Provenance("assumed"),
+                    tokens=imported,
+                    accuracy=PLACEHOLDER,
+                ),
             )
         )
-        imported = {"kind": "imported", "files": list(files or [])}
-        provenance[f"tasks.{g.name}.volume"] = imported if g.requests is not None else {"kind": "assumed"}
-        provenance[f"tasks.{g.name}.tokens"] = imported
     if not tasks:
         raise ScenarioError(
             "No group has any requests: enter each group's monthly requests (the files carry none)"
         )
     in_play = set(base.models_in_play()) | models
     tasks = [replace(t, accuracy={m: PLACEHOLDER_ACCURACY for m in sorted(in_play)}) for t in tasks]
-    for t in tasks:
-        provenance[f"tasks.{t.name}.accuracy"] = {
-            "kind": "assumed",
-            "note": "placeholder: measure with sample runs",
-        }
     biggest = max(
         models, key=lambda m: sum(t.requests_per_month * t.baseline_routing.get(m, 0) for t in tasks)
     )
@@ -127,7 +127,6 @@ def scenario_from_usage(
         tasks=tuple(tasks),
         baseline_model=biggest,
         illustrative=False,
-        provenance=provenance,
     )
 
 
@@ -152,3 +151,12 @@ def top_groups(priced: pd.DataFrame, by: str, n: int = 10) -> pd.DataFrame:
 def mean_latency(priced: pd.DataFrame) -> float | None:
     t = priced["timed_requests"].sum()
     return None if not t or np.isnan(t) else float(priced["latency_s_sum"].sum() / t)
+
+
+def latency_histogram(imports: pd.DataFrame) -> tuple[list[float], list[int]] | None:
+    """Every import's latency histogram added up (they share the same bin edges): (edges, counts)."""
+    hists = [json.loads(h) for h in imports["latency_histogram"] if h]
+    if not hists:
+        return None
+    counts = [sum(c) for c in zip(*(h["counts"] for h in hists), strict=True)]
+    return hists[0]["edges"], counts

@@ -14,7 +14,7 @@ from roi.optimize import optimize
 from roi.present import money
 from roi.scenario import demo_scenario
 from roi.store import Store
-from roi.ui.state import LOADED_KEY, SCENARIO_KEY
+from roi.ui.state import LOADED_KEY, SCENARIO_KEY, WATCHED_RUN_KEY, seeded_key, widget_key
 
 ROOT = Path(__file__).resolve().parents[2]
 HAIKU = "claude-haiku-4-5"
@@ -24,14 +24,21 @@ def page(name: str) -> AppTest:
     return AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=30)
 
 
+def button(at: AppTest, label: str):
+    """The one button with this label (form submit buttons included)."""
+    found = [b for b in at.button if b.label == label]
+    assert len(found) == 1, [b.label for b in at.button]
+    return found[0]
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
 def test_routine_slider_changes_the_engine_figures():
     at = page("routing").run()
-    assert at.slider(key="w:routine").value == 100
-    at.slider(key="w:routine").set_value(40).run()
+    assert at.slider(key=seeded_key("routine")).value == 100
+    at.slider(key=seeded_key("routine")).set_value(40).run()
     assert not at.exception
     expected = compute(routing.set_routine_share(demo_scenario(), HAIKU, 0.4))
     assert metrics(at)["Monthly spend, routed"] == money(expected.month1_spend)
@@ -42,8 +49,8 @@ def test_task_split_sliders_always_sum_to_100():
     at = page("routing").run()
     models = compute(demo_scenario()).matrix.models
     task = "Contract review"  # 80% Sonnet / 20% Opus in the demo
-    at.slider(key=f"w:split:{task}:{HAIKU}").set_value(50).run()
-    values = {m: at.slider(key=f"w:split:{task}:{m}").value for m in models}
+    at.slider(key=seeded_key(f"split:{task}:{HAIKU}")).set_value(50).run()
+    values = {m: at.slider(key=seeded_key(f"split:{task}:{m}")).value for m in models}
     assert sum(values.values()) == 100
     assert values[HAIKU] == 50
     shares = next(t for t in at.session_state[SCENARIO_KEY].tasks if t.name == task).routing.shares
@@ -53,8 +60,8 @@ def test_task_split_sliders_always_sum_to_100():
 def test_cascade_mode_and_escalation():
     at = page("routing").run()
     task = "Basic summaries"
-    at.radio(key=f"w:mode:{task}").set_value("Cascade").run()
-    at.slider(key=f"w:casc:{task}:e").set_value(35).run()
+    at.radio(key=seeded_key(f"mode:{task}")).set_value("Cascade").run()
+    at.slider(key=seeded_key(f"casc:{task}:e")).set_value(35).run()
     assert not at.exception
     r = next(t for t in at.session_state[SCENARIO_KEY].tasks if t.name == task).routing
     assert r.cascade == (HAIKU, "claude-opus-4-1") and r.escalation_rate == pytest.approx(0.35)
@@ -62,51 +69,50 @@ def test_cascade_mode_and_escalation():
 
 def test_optimize_applies_the_optimizer_result():
     at = page("routing").run()
-    at.button[0].click().run()
+    button(at, "Optimize").click().run()
     assert not at.exception
     expected = optimize(demo_scenario())
     assert metrics(at)["Monthly spend, routed"] == money(expected.result.month1_spend)
     assert "cheapest split" in at.success[0].value
-    assert at.slider(key="w:routine").value == 100
+    assert at.slider(key=seeded_key("routine")).value == 100
 
 
 def test_break_even_inputs_move_payback():
     at = page("break_even").run()
-    at.number_input(key="w:money:one_time_cost").set_value(150_000.0).run()
+    at.number_input(key=seeded_key("money:one_time_cost")).set_value(150_000.0).run()
     expected = compute(dataclasses.replace(demo_scenario(), one_time_cost=150_000.0))
     assert metrics(at)["Payback"] == f"month {expected.projection.payback_month}"
-    at.number_input(key="w:money:volume_growth_per_month").set_value(5.0).run()
+    at.number_input(key=seeded_key("money:volume_growth_per_month")).set_value(5.0).run()
     assert at.session_state[SCENARIO_KEY].volume_growth_per_month == pytest.approx(0.05)
     assert len(at.get("plotly_chart")) == 3
 
 
 def test_task_mix_presets_and_apply():
     at = page("task_mix").run()
-    at.button[1].click().run()  # blank
+    button(at, "Blank scenario").click().run()
     assert at.session_state[SCENARIO_KEY].tasks == ()
-    at.button[0].click().run()  # demo again
+    button(at, "Law-firm demo preset").click().run()
     assert at.session_state[SCENARIO_KEY] == demo_scenario()
-    at.button[2].click().run()  # apply the unedited tables: nothing changes
+    button(at, "Apply changes").click().run()  # the unedited tables: nothing changes
     assert not at.error and at.session_state[SCENARIO_KEY] == demo_scenario()
 
 
 def test_models_page_discount_and_bad_removal():
     at = page("models").run()
-    form_inputs = at.number_input
-    form_inputs[0].set_value(20.0)  # discount % on the first model in play (the baseline)
-    at.button[1].click().run()  # the form's Apply (after "Update models in play")
+    next(n for n in at.number_input if n.label == "Discount (%)").set_value(20.0)  # on the baseline
+    button(at, "Apply").click().run()
     s = at.session_state[SCENARIO_KEY]
     assert s.models[s.baseline_model].discount == pytest.approx(0.2)
-    in_play = next(m for m in at.multiselect if m.key.startswith("w:in_play"))
+    in_play = at.multiselect(key=seeded_key("in_play"))
     in_play.set_value([HAIKU]).run()
-    at.button[0].click().run()
+    button(at, "Update models in play").click().run()
     assert any("still used" in e.value for e in at.error)
     assert at.session_state[SCENARIO_KEY].models_in_play() == s.models_in_play()
 
 
 def test_scenarios_save_conflict_load_and_upload(tmp_path):
     at = page("scenarios").run()
-    at.button[0].click().run()  # Save scenario (form submit)
+    button(at, "Save scenario").click().run()
     assert not at.exception
     name = demo_scenario().name
     assert at.session_state[LOADED_KEY] == (name, 1)
@@ -114,7 +120,7 @@ def test_scenarios_save_conflict_load_and_upload(tmp_path):
     other = Store()
     other.save_scenario(demo_scenario(), expected_revision=1)
     other.dispose()
-    at.button[0].click().run()
+    button(at, "Save scenario").click().run()
     assert any("changed by someone else" in e.value for e in at.error)
     # a tampered upload is refused and the scenario stays
     before = at.session_state[SCENARIO_KEY]
@@ -138,11 +144,11 @@ def test_share_link_opens_scenario_and_bad_link_keeps_current():
 
 def test_presentation_mode_hides_editing_and_steps():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
-    at.toggle(key="presentation_toggle").set_value(True).run()
+    at.toggle(key=widget_key("presentation")).set_value(True).run()
     assert not at.exception
     assert at.title[0].value == "The answer"
     assert not at.slider and not at.number_input
-    at.button[1].click().run()
+    button(at, "Next ▶").click().run()
     assert at.title[0].value == "Monthly token spend"
     assert at.get("plotly_chart")
 
@@ -162,11 +168,11 @@ def test_usage_page_shows_imports_reconciles_and_builds_a_workload():
     assert {m.label: m.value for m in at.metric}["Spend, priced with the catalog"] == money(doc["cost_usd"])
     assert len(at.get("plotly_chart")) >= 3
     # Anthropic usage files carry no request counts: the page asks for them per group
-    rpm_inputs = [n for n in at.number_input if n.key and n.key.startswith("w:usage_rpm:")]
+    rpm_inputs = [n for n in at.number_input if n.key and n.key.startswith(widget_key("usage_rpm:"))]
     assert rpm_inputs
     for n in rpm_inputs:
         n.set_value(1000.0)
-    next(b for b in at.button if b.label == "Use as workload").click().run()
+    button(at, "Use as workload").click().run()
     assert not at.exception
     s = at.session_state[SCENARIO_KEY]
     assert all(t.requests_per_month == 1000.0 for t in s.tasks)
@@ -212,7 +218,7 @@ def test_evaluate_page_without_a_key_uses_imported_results(monkeypatch):
     s, _ = apply_to_scenario(demo_scenario(), summarize(from_csv(csv.encode())), run="imported")
     intake = next(t for t in s.tasks if t.name == "Intake classification")
     assert intake.accuracy[HAIKU] == pytest.approx(0.9)
-    assert s.provenance[f"tasks.Intake classification.accuracy.{HAIKU}"]["n"] == 20
+    assert intake.provenance.of_accuracy(HAIKU).n == 20
 
 
 def test_evaluate_page_runs_a_sample_run_and_uses_the_results(monkeypatch):
@@ -222,29 +228,27 @@ def test_evaluate_page_runs_a_sample_run_and_uses_the_results(monkeypatch):
     sys.path.insert(0, str(ROOT / "tests"))
     from fakes.fake_anthropic import FakeAnthropic
 
-    from roi.ui.eval_widgets import RUN_KEY
-
     def answer(model, system, user):
         return "PASS" if system.startswith("You grade") else "tax\nconfidence: 80"
 
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test-app")
     with FakeAnthropic(answer=answer) as fake:
         at = page("evaluate").run()
-        at.text_input(key="w:eval_base").set_value(fake.base_url).run()
-        next(b for b in at.button if b.label == "Start sample run").click().run()
+        at.text_input(key=widget_key("eval_base")).set_value(fake.base_url).run()
+        button(at, "Start sample run").click().run()
         deadline = time.time() + 60
-        while RUN_KEY in at.session_state and time.time() < deadline:
+        while at.session_state[WATCHED_RUN_KEY] is not None and time.time() < deadline:
             time.sleep(0.2)
             at.run()
         assert not at.exception
         assert any("finished" in s.value for s in at.success), [s.value for s in at.success]
         assert len(at.get("plotly_chart")) >= 2
-        next(b for b in at.button if b.label == "Use these results in the scenario").click().run()
+        button(at, "Use these results in the scenario").click().run()
     s = at.session_state[SCENARIO_KEY]
     intake = next(t for t in s.tasks if t.name == "Intake classification")
     # the fake always answers "tax": 8 of the 64 intake documents are tax
     assert intake.accuracy[HAIKU] == pytest.approx(8 / 64)
-    assert s.provenance[f"tasks.Intake classification.accuracy.{HAIKU}"]["n"] == 64
+    assert intake.provenance.of_accuracy(HAIKU).n == 64
     assert "sk-test-app" not in s.to_json()
     overview = page("overview")
     overview.session_state[SCENARIO_KEY] = s
@@ -259,9 +263,9 @@ def test_report_page_offers_every_export_and_saves_branding():
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [spec.label for spec in FORMATS.values()]
-    at.text_input[0].set_value("Hale & Pardo LLP")
-    at.color_picker[0].set_value("#AA3300")
-    next(b for b in at.button if b.label == "Save branding").click().run()
+    next(t for t in at.text_input if t.label == "Firm name").set_value("Hale & Pardo LLP")
+    next(c for c in at.color_picker if c.label == "Accent colour").set_value("#AA3300")
+    button(at, "Save branding").click().run()
     assert not at.exception
     assert any("Branding saved" in s.value for s in at.success)
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
@@ -270,9 +274,9 @@ def test_report_page_offers_every_export_and_saves_branding():
 
 def test_routine_slider_follows_per_task_edits():
     at = page("routing").run()
-    at.slider(key=f"w:split:Intake classification:{HAIKU}").set_value(40).run()
+    at.slider(key=seeded_key(f"split:Intake classification:{HAIKU}")).set_value(40).run()
     expected = routing.routine_share(at.session_state[SCENARIO_KEY], HAIKU)
-    assert at.slider(key="w:routine").value == round(100 * expected) < 100
+    assert at.slider(key=seeded_key("routine")).value == round(100 * expected) < 100
 
 
 def test_custom_model_survives_update_and_cannot_shadow_the_catalog():
@@ -280,11 +284,11 @@ def test_custom_model_survives_update_and_cannot_shadow_the_catalog():
     form = at.text_input  # the custom model form's id field is the only text input besides search
     model_id = next(t for t in form if t.label == "Model id")
     model_id.set_value("onprem-llama")
-    next(b for b in at.button if b.label == "Add custom model").click().run()
+    button(at, "Add custom model").click().run()
     assert "onprem-llama" in at.session_state[SCENARIO_KEY].models
-    next(b for b in at.button if b.label == "Update models in play").click().run()
+    button(at, "Update models in play").click().run()
     assert "onprem-llama" in at.session_state[SCENARIO_KEY].models
     next(t for t in at.text_input if t.label == "Model id").set_value(HAIKU)
-    next(b for b in at.button if b.label == "Add custom model").click().run()
+    button(at, "Add custom model").click().run()
     assert any("is a catalog model" in e.value for e in at.error)
     assert not at.session_state[SCENARIO_KEY].models[HAIKU].custom

@@ -140,3 +140,25 @@ def test_share_link_opens_the_scenario_and_a_bad_link_is_refused(app_page, shot)
     expect(metric(app_page, TODAY)).to_have_text(MONEY)
     no_errors(app_page)
     shot(app_page, "share-link-bad")
+
+
+def test_leaving_presentation_mode_returns_to_the_page_you_came_from(app_page, shot):
+    open_app(app_page)
+    go_to(app_page, "Routing what-if")
+    app_page.get_by_test_id("stSidebar").get_by_text("Presentation mode", exact=True).click()
+    expect(app_page.get_by_role("heading", name="The answer", level=1)).to_be_visible()
+    expect(app_page.get_by_test_id("stSidebarNav")).to_have_count(0)  # no editing pages in the menu
+    settled(app_page)
+    app_page.get_by_role("button", name="Next ▶").click()
+    expect(app_page.get_by_role("heading", name="Monthly token spend", level=1)).to_be_visible()
+    settled(app_page)
+    shot(app_page, "presentation")
+    app_page.get_by_test_id("stSidebar").get_by_text("Presentation mode", exact=True).click()
+    try:
+        expect(app_page.get_by_role("heading", name="Routing what-if", level=1)).to_be_visible()
+        expect(app_page).to_have_url(re.compile(r"/routing$"))
+        expect(app_page.get_by_test_id("stSidebarNav")).to_be_visible()
+        no_errors(app_page)
+    except AssertionError:
+        shot(app_page, "presentation-exit")
+        raise

@@ -350,14 +350,6 @@ class FakeAnthropic:
                 and (outcome is None or r["outcome"] == outcome)
             )
 
-    def reset(self) -> None:
-        """Forget records, faults and batches (settings such as latency and answer are kept)."""
-        with self._lock:
-            self._records.clear()
-            self._faults.clear()
-            self._model_failures.clear()
-            self._batches.clear()
-
     def _record(self, rec: dict[str, Any]) -> None:
         with self._lock:
             self._records.append(rec)
@@ -447,10 +439,6 @@ class FakeAnthropic:
         with self._lock:
             self._batches[batch["id"]] = batch
             return self._batch_view(batch)
-
-    def batch_ids(self) -> list[str]:
-        with self._lock:
-            return list(self._batches)
 
 
 class _Handler(BaseHTTPRequestHandler):

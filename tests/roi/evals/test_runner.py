@@ -227,7 +227,7 @@ def test_batch_mode_is_half_price_without_latency(store, fake):
     df = results(store, run_id)
     assert (df["status"] == "ok").all() and df["latency_s"].isna().all()
     assert "no latency measured" in runner.status
-    streamed_runner, streamed_id = run(store, fake, models=[HAIKU])
+    _, streamed_id = run(store, fake, models=[HAIKU])
     a = results(store, run_id).set_index("item_id")
     b = results(store, streamed_id).set_index("item_id")
     intake = [i for i in a.index if i.startswith("c")]
@@ -262,8 +262,10 @@ def test_cascade_csv_roundtrip_and_scenario(store, fake):
     s, unmatched = apply_to_scenario(demo_scenario(), summarize(df), run=f"run {run_id}")
     t = next(t for t in s.tasks if t.name == "Intake classification")
     assert t.accuracy[HAIKU] == pytest.approx(0.8)
-    p = s.provenance[f"tasks.Intake classification.accuracy.{HAIKU}"]
-    assert p["kind"] == "measured" and p["n"] == 20 and p["ci"] == pytest.approx(list(wilson(16, 20)))
+    p = t.provenance.of_accuracy(HAIKU)
+    assert p.measured and (p.n, p.correct) == (20, 16) and p.interval == pytest.approx(wilson(16, 20))
+    # the scenario file keeps its dotted keys
+    assert s.to_dict()["provenance"][f"tasks.Intake classification.accuracy.{HAIKU}"]["n"] == 20
     ends = payback_at_interval_ends(s)
     assert set(ends) == {"low", "high"}
     assert unmatched == []

@@ -9,9 +9,11 @@ from datetime import date
 import pytest
 
 from roi.engine import compute
-from roi.errors import ReportError
+from roi.errors import ReportError, ScenarioError
+from roi.provenance import Provenance
 from roi.report import FORMATS, build, file_name, format_for_path
-from roi.report.content import assumptions, describe_provenance, key_assumptions, report_charts
+from roi.report.assumptions import assumptions, key_assumptions
+from roi.report.content import report_charts
 from roi.scenario import demo_scenario, parse_scenario
 
 
@@ -22,19 +24,28 @@ from roi.scenario import demo_scenario, parse_scenario
             {"kind": "measured", "n": 40, "ci": [0.9, 0.975], "run": 3},
             "measured (n=40; 95% interval 90.0%–97.5%; run 3)",
         ),
+        ({"kind": "measured", "n": 64, "correct": 8, "run": "run 12"}, "measured (n=64; run 12)"),
         ({"kind": "imported", "files": ["a.csv", "b.json"]}, "imported (from a.csv, b.json)"),
         (
             {"kind": "assumed", "note": "placeholder: measure with sample runs"},
             "assumed (placeholder: measure with sample runs)",
         ),
         ({"kind": "catalog"}, "catalog"),
-        (None, "assumed (typed in the scenario)"),
-        ("not a dict", "assumed (typed in the scenario)"),
-        ({"kind": "measured", "ci": ["x", None]}, "measured"),
     ],
 )
 def test_provenance_in_words(prov, words):
-    assert describe_provenance(prov, "assumed (typed in the scenario)") == words
+    p = Provenance.from_dict(prov, "x")
+    assert p.describe() == words
+    assert p.to_dict() == {**prov, "run": str(prov["run"])} if "run" in prov else p.to_dict() == prov
+
+
+@pytest.mark.parametrize(
+    "prov",
+    [None, "not a dict", {"n": 3}, {"kind": "measured", "ci": ["x", None]}, {"kind": "measured", "n": -1}],
+)
+def test_a_broken_provenance_is_refused_naming_its_key(prov):
+    with pytest.raises(ScenarioError, match=r'provenance\["x"\]'):
+        Provenance.from_dict(prov, "x")
 
 
 def test_measured_accuracy_shows_n_and_interval_everywhere():

@@ -9,7 +9,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Inches
 
 from roi import present
-from roi.report.content import key_assumptions, report_charts
+from roi.report.assumptions import key_assumptions
+from roi.report.content import report_charts
 from roi.report.pptx import _chunks
 
 
