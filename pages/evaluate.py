@@ -6,8 +6,9 @@ import streamlit as st
 
 from roi.catalog import model_ids
 from roi.errors import RoiError
+from roi.evals.pricing import estimate
 from roi.evals.results import from_csv, results, runs, summarize
-from roi.evals.runner import RunConfig, estimate
+from roi.evals.runner import RunConfig
 from roi.evals.sets import bundled_eval_sets, load_eval_set
 from roi.ui import state
 from roi.ui.eval_widgets import (

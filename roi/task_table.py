@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from roi.errors import ScenarioError
+from roi.provenance import Provenance, TaskProvenance
 from roi.scenario import COMPLEXITIES, Routing, Scenario, Task
 
 TASK_COLUMNS = {
@@ -91,11 +92,17 @@ def _flag(v: Any, row: int, col: str) -> bool:
 
 
 def apply_frames(s: Scenario, tasks: pd.DataFrame, accuracy: pd.DataFrame | None = None) -> Scenario:
-    """A new scenario from edited tables; existing tasks keep their routing and other fields."""
+    """A new scenario from edited tables; existing tasks keep their routing and other fields.
+
+    A row whose name changed while its old name left the table is the same task renamed: it keeps
+    its routing, accuracy and provenance. A number typed over an imported or measured one is then
+    the user's: its provenance becomes assumed."""
     old = {t.name: t for t in s.tasks}
     new_tasks: list[Task] = []
+    renamed_from: dict[str, str] = {}
     seen: set[str] = set()
     records = tasks.to_dict("records")
+    names_now = {str(r.get("name")).strip() for r in records if not _blank(r.get("name"))}
     for i, r in enumerate(records):
         if all(_blank(r.get(c)) for c in TASK_COLUMNS if c != "interactive"):
             continue  # an empty row the editor added
@@ -129,24 +136,39 @@ def apply_frames(s: Scenario, tasks: pd.DataFrame, accuracy: pd.DataFrame | None
             else round(_number(r["accuracy_floor"], i, "accuracy_floor", hi=100) / 100, 12)
         )
         interactive = _flag(r.get("interactive"), i, "interactive")
-        base = old.get(name) or Task(
-            name=name, requests_per_month=0, routing=Routing(shares={s.baseline_model: 1.0})
-        )
-        new_tasks.append(
-            replace(base, complexity=complexity, interactive=interactive, accuracy_floor=floor, **nums)
-        )
+        base = old.get(name)
+        if base is None and i < len(s.tasks) and s.tasks[i].name not in names_now:
+            base = replace(s.tasks[i], name=name)  # renamed in place
+            renamed_from[name] = s.tasks[i].name
+        if base is None:
+            base = Task(name=name, requests_per_month=0, routing=Routing(shares={s.baseline_model: 1.0}))
+        new = replace(base, complexity=complexity, interactive=interactive, accuracy_floor=floor, **nums)
+        new_tasks.append(replace(new, provenance=_typed_over(base, new)))
     if accuracy is not None:
-        new_tasks = [_apply_accuracy(t, accuracy) for t in new_tasks]
+        new_tasks = [_apply_accuracy(t, accuracy, renamed_from.get(t.name, t.name)) for t in new_tasks]
     return s.with_tasks(new_tasks)
 
 
-def _apply_accuracy(t: Task, accuracy: pd.DataFrame) -> Task:
-    if t.name not in accuracy.index:
+def _typed_over(before: Task, after: Task) -> TaskProvenance:
+    """Provenance after an edit: a value the user changed no longer comes from where it came from."""
+    p = after.provenance
+    if after.requests_per_month != before.requests_per_month:
+        p = replace(p, volume=None)
+    if after.tokens != before.tokens:
+        p = replace(p, tokens=None)
+    if after.error_cost != before.error_cost:
+        p = replace(p, error_cost=None)
+    return p
+
+
+def _apply_accuracy(t: Task, accuracy: pd.DataFrame, row: str) -> Task:
+    """`row`: the task's name in the accuracy table (its old name when it was just renamed)."""
+    if row not in accuracy.index:
         return t
     acc = {k: v for k, v in t.accuracy.items() if ">" in k}  # measured cascade accuracies stay
-    where = f"accuracy table, row {list(accuracy.index).index(t.name) + 1} (“{t.name}”)"
+    where = f"accuracy table, row {list(accuracy.index).index(row) + 1} (“{row}”)"
     for m in accuracy.columns:
-        v = accuracy.at[t.name, m]
+        v = accuracy.at[row, m]
         if not _blank(v):
             try:
                 if isinstance(v, bool | np.bool_):
@@ -161,7 +183,14 @@ def _apply_accuracy(t: Task, accuracy: pd.DataFrame) -> Task:
     # unedited table leaves the saved document as it was; new models go last.
     order = {k: i for i, k in enumerate(t.accuracy)}
     acc = dict(sorted(acc.items(), key=lambda kv: order.get(kv[0], len(order))))
-    return replace(t, accuracy=acc)
+    prov = t.provenance
+    for m, a in acc.items():
+        if m in t.accuracy and a != round(t.accuracy[m], 12) or m not in t.accuracy:
+            prov = prov.with_accuracy(m, TYPED)
+    return replace(t, accuracy=acc, provenance=prov)
+
+
+TYPED = Provenance("assumed", note="typed on the Task mix page")
 
 
 def blank_scenario(baseline_model: str = "claude-opus-4-5") -> Scenario:

@@ -27,7 +27,7 @@ def eval_accuracy(summary: pd.DataFrame, *, scale: float = 1.0) -> go.Figure:
                 "arrayminus": 100 * (g["accuracy"] - g["ci_low"]),
             },
             customdata=g[["n", "ci_low", "ci_high"]].to_numpy() * [1, 100, 100],
-            hovertemplate="%{x}: %{y:.1f}% (n=%{customdata[0]}, 95% CI %{customdata[1]:.1f}–%{customdata[2]:.1f}%)<extra>"
+            hovertemplate="%{x}: %{y:.1f}% (n=%{customdata[0]}, 95% interval %{customdata[1]:.1f}–%{customdata[2]:.1f}%)<extra>"
             + m
             + "</extra>",
         )

@@ -16,8 +16,9 @@ from roi.present import money, seconds, share
 
 
 def cmd_evaluate(a: argparse.Namespace) -> int:
+    from roi.evals.pricing import estimate
     from roi.evals.results import results, summary_json
-    from roi.evals.runner import RunConfig, Runner, estimate, run_sync
+    from roi.evals.runner import RunConfig, Runner, run_sync
     from roi.evals.sets import load_eval_set
 
     eval_set = load_eval_set(a.set)
@@ -65,7 +66,7 @@ def cmd_evaluate(a: argparse.Namespace) -> int:
             for task, r in tasks.items():
                 ci = f"{share(r['ci_low'])}–{share(r['ci_high'])}" if r["n"] else "—"
                 print(
-                    f"{model} · {task}: {r['correct']}/{r['n']} right = {share(r['accuracy'])} (95% CI {ci}), "
+                    f"{model} · {task}: {r['correct']}/{r['n']} right = {share(r['accuracy'])} (95% interval {ci}), "
                     f"p50 {seconds(r['latency_p50_s'])}, ${r['cost_usd']:.4f}, {r['failed']} failed"
                 )
     return 0

@@ -11,7 +11,8 @@ import threading
 from dataclasses import dataclass, field
 
 from roi.errors import RoiError
-from roi.evals.runner import Progress, RunConfig, Runner, check_priced, run_sync
+from roi.evals.pricing import check_priced
+from roi.evals.runner import Progress, RunConfig, Runner, run_sync
 from roi.evals.sets import EvalSet
 from roi.store import Store
 

@@ -4,6 +4,10 @@ Every result is written to the store as it arrives, so a run that is interrupted
 cancelled) resumes where it stopped: finished items are never sent again. The SDK retries 429/529
 itself; past that, and for a connection dropped mid-stream, we retry the item with back-off,
 honouring `retry-after`. The API key is passed in, used for the client and never stored or logged.
+
+Over 300 lines on purpose: one Runner holds both modes (streamed, which measures latency, and
+Message Batches at half price), because they share the run record, prompts, grading, saving each
+result as it arrives and resuming; split, each half would reach into the other's state.
 """
 
 from __future__ import annotations
@@ -15,15 +19,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
 
 import anthropic
 import httpx2
 from sqlalchemy import delete, insert, select, update
 
-from roi.catalog import catalog_price
-from roi.catalog.cost import cost_usd
-from roi.errors import EvalRunError, UnknownModelError
+from roi.errors import EvalRunError
 from roi.evals.grading import (
     CONFIDENCE_SUFFIX,
     JUDGE_SYSTEM,
@@ -32,6 +33,7 @@ from roi.evals.grading import (
     judge_verdict,
     parse_confidence,
 )
+from roi.evals.pricing import check_priced, price_answer, stored_tokens
 from roi.evals.sets import EvalItem, EvalSet
 from roi.store import Store
 from roi.store.models import EvalResult, EvalRun
@@ -76,60 +78,6 @@ class Progress:
             return None
         rate = (time.monotonic() - self.started) / self.done
         return rate * (self.total - self.done)
-
-
-def _cost(model: str, tokens: Tokens, *, batch: bool) -> float:
-    """Today's catalog price of one answer (UnknownModelError for a model the catalog lacks)."""
-    return float(cost_usd(catalog_price(model, as_of=date.today(), batch=batch), tokens.array())[0])
-
-
-def _stored(tokens: Tokens) -> dict[str, float]:
-    """The token columns of a stored result (and of the results CSV): cache writes of both TTLs."""
-    return {
-        "input_tokens": tokens.input_tokens,
-        "cache_write_tokens": tokens.cache_write_5m_tokens + tokens.cache_write_1h_tokens,
-        "cache_read_tokens": tokens.cache_read_tokens,
-        "output_tokens": tokens.output_tokens,
-    }
-
-
-def check_priced(eval_set: EvalSet, models: list[str]) -> None:
-    """Refuse a run whose answers (or judges) the catalog cannot price: the cost per correct answer
-    and the spend cap would silently count them as free."""
-    judges = {t.grader["model"] for t in eval_set.tasks.values() if t.grader["type"] == "judge"}
-    for m in [*models, *sorted(judges - set(models))]:
-        try:
-            catalog_price(m, as_of=date.today())
-        except UnknownModelError:
-            raise EvalRunError(
-                f"model {m!r} is not in the price catalog: its answers cannot be priced and the spend "
-                "cap cannot be kept; pick a catalog model (see `roi catalog --provider anthropic`)"
-            ) from None
-
-
-def estimate(
-    eval_set: EvalSet, models: list[str], *, batch: bool = False, confidence: bool = True
-) -> dict[str, float]:
-    """Upper-bound cost per model before starting: ~4 characters per input token, full max_tokens out."""
-    check_priced(eval_set, models)
-    out = {}
-    for m in models:
-        total = 0.0
-        for item in eval_set.items:
-            system, user = eval_set.render(item)
-            t = eval_set.tasks[item.task]
-            suffix = CONFIDENCE_SUFFIX if confidence and t.grader["type"] == "label" else ""
-            asked = Tokens(
-                input_tokens=(len(system) + len(user) + len(suffix)) / 4 + 10, output_tokens=t.max_tokens
-            )
-            total += _cost(m, asked, batch=batch)
-            if t.grader["type"] == "judge":
-                judged = Tokens(
-                    input_tokens=(len(user) + len(item.expected) * 2 + 600) / 4, output_tokens=10.0
-                )
-                total += _cost(t.grader["model"], judged, batch=batch)
-        out[m] = total
-    return out
 
 
 class Runner:
@@ -218,23 +166,46 @@ class Runner:
             user += CONFIDENCE_SUFFIX
         return system, user
 
-    async def _call(self, client: anthropic.AsyncAnthropic, model: str, item: EvalItem) -> dict:
-        task = self.set.tasks[item.task]
+    def _params(self, item: EvalItem, model: str) -> dict:
+        """The Messages API request for one item (streamed or in a batch)."""
         system, user = self._prompt(item)
+        params = {
+            "model": model,
+            "max_tokens": self._max_tokens(item),
+            "messages": [{"role": "user", "content": user}],
+        }
+        return params | ({"system": system} if system else {})
+
+    async def _graded(
+        self, client: anthropic.AsyncAnthropic, item: EvalItem, model: str, message, *, batch: bool, **timing
+    ) -> dict:
+        """The stored result of one answer: graded (by the judge model where the task says), priced."""
+        answer = _text(message)
+        tokens = Tokens.from_anthropic(message.usage)
+        cost = price_answer(model, tokens, batch=batch)
+        correct = grade(self.set.tasks[item.task], answer, item.expected)
+        if correct is None:  # judge
+            correct, judge_cost = await self._judge(client, item, answer)
+            cost += judge_cost
+        return {
+            "status": "ok",
+            "answer": answer,
+            "correct": correct,
+            "confidence": parse_confidence(answer),
+            **stored_tokens(tokens),
+            "cost_usd": cost,
+            "error": "",
+            **timing,
+        }
+
+    async def _call(self, client: anthropic.AsyncAnthropic, model: str, item: EvalItem) -> dict:
         attempts = 0
         while True:
             attempts += 1
             t0 = time.perf_counter()
             ttft = None
             try:
-                kwargs = {
-                    "model": model,
-                    "max_tokens": self._max_tokens(item),
-                    "messages": [{"role": "user", "content": user}],
-                }
-                if system:
-                    kwargs["system"] = system
-                async with client.messages.stream(**kwargs) as stream:
+                async with client.messages.stream(**self._params(item, model)) as stream:
                     async for _ in stream.text_stream:
                         if ttft is None:
                             ttft = time.perf_counter() - t0
@@ -250,25 +221,9 @@ class Runner:
                     await asyncio.sleep(_retry_after(exc, attempts))
                     continue
                 raise
-        answer = "".join(b.text for b in message.content if getattr(b, "type", "") == "text")
-        tokens = Tokens.from_anthropic(message.usage)
-        cost = _cost(model, tokens, batch=False)
-        correct = grade(task, answer, item.expected)
-        if correct is None:  # judge
-            correct, judge_cost = await self._judge(client, item, answer)
-            cost += judge_cost
-        return {
-            "status": "ok",
-            "answer": answer,
-            "correct": correct,
-            "confidence": parse_confidence(answer),
-            "latency_s": latency,
-            "ttft_s": ttft,
-            **_stored(tokens),
-            "cost_usd": cost,
-            "error": "",
-            "attempts": attempts,
-        }
+        return await self._graded(
+            client, item, model, message, batch=False, latency_s=latency, ttft_s=ttft, attempts=attempts
+        )
 
     async def _judge(
         self, client: anthropic.AsyncAnthropic, item: EvalItem, answer: str
@@ -281,8 +236,7 @@ class Runner:
             system=JUDGE_SYSTEM,
             messages=[{"role": "user", "content": judge_prompt(task, item.input, item.expected, answer)}],
         )
-        text = "".join(b.text for b in msg.content if getattr(b, "type", "") == "text")
-        return judge_verdict(text), _cost(judge, Tokens.from_anthropic(msg.usage), batch=False)
+        return judge_verdict(_text(msg)), price_answer(judge, Tokens.from_anthropic(msg.usage), batch=False)
 
     # --- the run -----------------------------------------------------------------------------------
 
@@ -367,17 +321,10 @@ class Runner:
             with self.store.engine.connect() as conn:
                 batch_id = conn.execute(select(EvalRun.batch_id).where(EvalRun.id == run_id)).scalar()
             if todo and not batch_id:
-                requests = []
-                for cid, (item, model) in jobs.items():
-                    system, user = self._prompt(item)
-                    params = {
-                        "model": model,
-                        "max_tokens": self._max_tokens(item),
-                        "messages": [{"role": "user", "content": user}],
-                    }
-                    if system:
-                        params["system"] = system
-                    requests.append({"custom_id": cid, "params": params})
+                requests = [
+                    {"custom_id": cid, "params": self._params(item, model)}
+                    for cid, (item, model) in jobs.items()
+                ]
                 batch = await client.messages.batches.create(requests=requests)
                 batch_id = batch.id
                 with self.store.engine.begin() as conn:
@@ -394,26 +341,16 @@ class Runner:
                             continue
                         item, model = jobs[r.custom_id]
                         if r.result.type == "succeeded":
-                            msg = r.result.message
-                            answer = "".join(x.text for x in msg.content if getattr(x, "type", "") == "text")
-                            tokens = Tokens.from_anthropic(msg.usage)
-                            correct = grade(self.set.tasks[item.task], answer, item.expected)
-                            cost = _cost(model, tokens, batch=True)
-                            if correct is None:
-                                correct, jc = await self._judge(client, item, answer)
-                                cost += jc
-                            values = {
-                                "status": "ok",
-                                "answer": answer,
-                                "correct": correct,
-                                "confidence": parse_confidence(answer),
-                                "latency_s": None,
-                                "ttft_s": None,
-                                **_stored(tokens),
-                                "cost_usd": cost,
-                                "error": "",
-                                "attempts": 1,
-                            }
+                            values = await self._graded(
+                                client,
+                                item,
+                                model,
+                                r.result.message,
+                                batch=True,
+                                latency_s=None,
+                                ttft_s=None,
+                                attempts=1,
+                            )
                             self.progress.done += 1
                         else:
                             values = {
@@ -435,6 +372,11 @@ class Runner:
             if self._cancel.is_set()
             else "finished (batch: half price, no latency measured)",
         )
+
+
+def _text(message) -> str:
+    """The text of an answer (its text blocks, joined)."""
+    return "".join(b.text for b in message.content if getattr(b, "type", "") == "text")
 
 
 def _retry_after(exc: Exception, attempt: int) -> float:

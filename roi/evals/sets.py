@@ -15,6 +15,7 @@ from typing import Any
 
 from roi import DATA_DIR
 from roi.errors import EvalSetError
+from roi.jsondoc import loads
 
 GRADERS = ("label", "contains", "regex", "number", "judge")
 
@@ -89,10 +90,7 @@ def _items_from_text(text: str, fmt: str, where: str) -> list[dict]:
         for n, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise EvalSetError(f"{where}, line {n}: not valid JSON ({exc.msg})") from None
+            out.append(loads(line, lambda why, n=n: EvalSetError(f"{where}, line {n}: {why}")))
         return out
     return list(csv.DictReader(io.StringIO(text)))
 
@@ -152,12 +150,7 @@ def load_eval_set(source: str | Path | bytes, *, name: str | None = None) -> Eva
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise EvalSetError(f"{where}: cannot read the file ({exc})") from None
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise EvalSetError(
-            f"{where}, line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"
-        ) from None
+    doc = loads(text, lambda why: EvalSetError(f"{where}: {why}"))
     if base is None and isinstance(doc, dict) and doc.get("items_file"):
         raise EvalSetError(f"{where}: items_file: an uploaded eval set carries its items inline (items)")
     return parse_eval_set(doc, where=where, base=base)

@@ -16,6 +16,7 @@ from plotly.offline import get_plotlyjs
 
 from roi import present
 from roi.errors import ScenarioError
+from roi.jsondoc import loads
 from roi.report.content import Report
 from roi.scenario import Scenario, parse_scenario
 
@@ -251,10 +252,7 @@ def embedded_json(data: bytes | str, script_id: str) -> Any:
     finder.close()
     if len(finder.found) != 1:
         raise ScenarioError(f"not a Routing ROI report: expected one embedded {script_id} block")
-    try:
-        return json.loads(finder.found[0])
-    except json.JSONDecodeError as exc:
-        raise ScenarioError(f"the report's embedded {script_id} is not valid JSON ({exc.msg})") from None
+    return loads(finder.found[0], lambda why: ScenarioError(f"the report's embedded {script_id}: {why}"))
 
 
 def scenario_from_html(data: bytes | str) -> Scenario:

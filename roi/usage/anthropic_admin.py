@@ -1,6 +1,6 @@
 """Anthropic Admin API reports saved as JSON: the usage report and the cost report.
 
-See ../shared/FORMATS.md ("Anthropic", "The cache trap"). Token buckets are additive already. The
+See the usage-format notes, FORMATS.md ("Anthropic", "The cache trap"). Token buckets are additive already. The
 usage report nests cache writes under `cache_creation.ephemeral_{5m,1h}_input_tokens`; those nested
 fields are the ones read (a flat `cache_creation_input_tokens` does not exist there). Errors name
 the bucket as the row and the JSON path as the column.
@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from roi.errors import UsageFormatError
+from roi.jsondoc import loads_pages
 from roi.usage.reader import Reader
 from roi.usage.schema import ReadResult, context_window_label, empty_frame, normalized
 
@@ -89,22 +90,7 @@ def _detect_admin_cost(doc: Any) -> bool:
 
 def _load_json(text: str, name: str) -> Any:
     """One JSON document, or several page objects written one after another (JSON lines)."""
-    s = text.strip()
-    try:
-        return json.loads(s)
-    except json.JSONDecodeError as exc:
-        if exc.msg != "Extra data":
-            raise UsageFormatError(name, f"not valid JSON ({exc.msg})", row=exc.lineno) from None
-    docs, dec, i = [], json.JSONDecoder(), 0
-    while i < len(s):
-        try:
-            obj, i = dec.raw_decode(s, i)
-        except json.JSONDecodeError as exc:
-            raise UsageFormatError(name, f"not valid JSON ({exc.msg})", row=exc.lineno) from None
-        docs.append(obj)
-        while i < len(s) and s[i] in " \t\r\n,":
-            i += 1
-    return docs
+    return loads_pages(text, lambda why: UsageFormatError(name, why))
 
 
 class _Where:

@@ -1,4 +1,4 @@
-"""Anthropic Console exports: the usage CSV and the cost CSV (see ../shared/FORMATS.md, "Anthropic").
+"""Anthropic Console exports: the usage CSV and the cost CSV (see the usage-format notes, FORMATS.md, "Anthropic").
 
 Anthropic token buckets are additive already (uncached input excludes cache reads and writes), so
 nothing is subtracted here. Older usage exports have one cache-write column instead of 5m/1h.

@@ -6,10 +6,10 @@ format explicitly. The readers themselves are listed in registry.py.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from roi.errors import UsageFormatError
+from roi.jsondoc import loads_pages
 from roi.usage.csvio import decode, read_text_table
 from roi.usage.reader import Reader
 from roi.usage.registry import READERS
@@ -21,10 +21,7 @@ __all__ = ["READERS", "Reader", "detect_format", "read_usage"]
 def detect_format(text: str, name: str) -> Reader:
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
-        try:
-            doc = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            raise UsageFormatError(name, f"not valid JSON ({exc.msg})", row=exc.lineno) from None
+        doc = loads_pages(text, lambda why: UsageFormatError(name, why))
         for r in READERS.values():
             if r.kind == "json" and r.detect(doc):
                 return r

@@ -1,4 +1,4 @@
-"""LiteLLM proxy `LiteLLM_SpendLogs` CSV exports (see /work/shared/FORMATS.md, "LiteLLM proxy").
+"""LiteLLM proxy `LiteLLM_SpendLogs` CSV exports (see the usage-format notes, FORMATS.md, "LiteLLM proxy").
 
 One row per request. The cache trap: `prompt_tokens` includes cache reads (and, in some LiteLLM
 versions, cache writes) for Anthropic traffic; the split is only in the usage object inside the

@@ -1,4 +1,4 @@
-"""OpenAI usage and cost CSV exports (see /work/shared/FORMATS.md, "OpenAI").
+"""OpenAI usage and cost CSV exports (see the usage-format notes, FORMATS.md, "OpenAI").
 
 The cache trap: OpenAI's `input_tokens` already contains the cached tokens. The normalized record
 is additive, so uncached input is `input_uncached_tokens` (or `input_tokens − input_cached_tokens`

@@ -1,4 +1,4 @@
-"""The normalized usage record every reader produces (see ../shared/FORMATS.md).
+"""The normalized usage record every reader produces (see the usage-format notes, FORMATS.md).
 
 One row per (time bucket or request) × model × group, token buckets additive (input excludes
 cache reads and writes). Readers return a pandas DataFrame with exactly COLUMNS, in these dtypes.

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roi.errors import ScenarioError
+from roi.provenance import Provenance
 from roi.scenario import Routing, Scenario, demo_scenario, load_scenario
 from roi.task_table import TASK_COLUMNS, accuracy_frame, apply_frames, tasks_frame
 
@@ -162,13 +163,41 @@ def test_a_new_row_becomes_a_task_on_the_baseline_model():
     assert new.accuracy == {}  # not in the accuracy table (yet)
 
 
-def test_a_renamed_task_is_a_new_task():
-    df = tasks_frame(DEMO)
+def test_a_renamed_task_keeps_its_routing_accuracy_and_provenance():
+    measured = DEMO.tasks[3].provenance.with_accuracy(HAIKU, Provenance("measured", n=40, run="run 2"))
+    s = DEMO.with_tasks([*DEMO.tasks[:3], replace(DEMO.tasks[3], provenance=measured), *DEMO.tasks[4:]])
+    df = tasks_frame(s)
     df.loc[3, "name"] = "Research memos"
+    out = apply_frames(s, df, accuracy_frame(s, MODELS))  # the accuracy table still says the old name
+    t = out.tasks[3]
+    assert t.name == "Research memos"
+    assert (t.routing, t.accuracy) == (s.tasks[3].routing, s.tasks[3].accuracy)
+    assert t.provenance.of_accuracy(HAIKU).n == 40
+    assert f"tasks.Research memos.accuracy.{HAIKU}" in out.to_dict()["provenance"]
+
+
+def test_a_new_name_beside_the_old_one_is_a_new_task():
+    df = tasks_frame(DEMO)
+    df.loc[len(df)] = {**df.iloc[3].to_dict(), "name": "Research memos"}
     out = apply_frames(DEMO, df, accuracy_frame(DEMO, MODELS))
-    assert out.tasks[3].name == "Research memos"
-    assert out.tasks[3].routing == Routing(shares={OPUS: 1.0})  # the old name's routing is not guessed
-    assert out.tasks[3].requests_per_month == DEMO.tasks[3].requests_per_month
+    assert out.tasks[3] == DEMO.tasks[3]
+    assert out.tasks[-1].name == "Research memos"
+    assert out.tasks[-1].routing == Routing(shares={OPUS: 1.0})  # the old task's routing is not guessed
+
+
+def test_a_number_typed_over_a_measured_or_imported_one_becomes_assumed():
+    p = replace(DEMO.tasks[0].provenance, volume=Provenance("imported", files=("a.csv",))).with_accuracy(
+        HAIKU, Provenance("measured", n=50)
+    )
+    s = DEMO.with_tasks([replace(DEMO.tasks[0], provenance=p), *DEMO.tasks[1:]])
+    df, acc = tasks_frame(s), accuracy_frame(s, MODELS)
+    same = apply_frames(s, df, acc).tasks[0].provenance
+    assert same.volume.kind == "imported" and same.of_accuracy(HAIKU).measured
+    df.loc[0, "requests_per_month"] = 12_345
+    acc.loc[s.tasks[0].name, HAIKU] = 50.0
+    edited = apply_frames(s, df, acc).tasks[0].provenance
+    assert edited.volume is None
+    assert edited.of_accuracy(HAIKU).kind == "assumed"
 
 
 # --- number columns -------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from roi.cli import main
+from roi.evals.pricing import estimate
 from roi.evals.results import (
     apply_to_scenario,
     cascade,
@@ -24,7 +25,7 @@ from roi.evals.results import (
     summary_json,
     to_csv,
 )
-from roi.evals.runner import RunConfig, Runner, estimate, run_sync
+from roi.evals.runner import RunConfig, Runner, run_sync
 from roi.evals.sets import parse_eval_set
 from roi.evals.stats import wilson
 from roi.scenario import demo_scenario
