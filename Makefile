@@ -13,8 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Headless, without usage statistics (.streamlit/config.toml); the theme colour is the firm's accent
+# saved on the Report page, read from the store at start (a new accent shows after a restart).
 run: $(STAMP)
-	$(BIN)/python -m streamlit run app.py --server.port=$(PORT)
+	$(BIN)/python -m streamlit run app.py --server.port=$(PORT) \
+		--theme.primaryColor="$$($(BIN)/python -c 'from roi.report.branding import print_theme_color; print_theme_color()')"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

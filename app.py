@@ -23,14 +23,17 @@ pages = [
     st.Page("pages/report.py", title="Report", icon=":material/description:"),
     presentation,
 ]
-# Presentation mode hides the menu (and with it every editing page) and shows the slides; turning
-# it off returns to the page it was turned on from.
-nav = st.navigation(pages, position="hidden" if state.presenting() else "sidebar")
-if state.presenting() and nav.url_path != presentation.url_path:
+# Presentation mode takes the whole screen: the slides are the only page, so there is no menu (and
+# no editing page); nothing is drawn in the sidebar, so there is no sidebar; the toolbar is off
+# (.streamlit/config.toml). Leaving it (Exit or Esc on the slides) returns to the page it was
+# turned on from.
+if state.presenting():
+    nav = st.navigation([presentation])
+else:
+    nav = st.navigation(pages)
+    back = state.page_after_presenting()
+    if back is not None and nav.url_path == presentation.url_path:
+        st.switch_page(next((p for p in pages if p.url_path == back), pages[0]))
     state.remember_page(nav.url_path)
-    st.switch_page(presentation)
-back = state.page_after_presenting()
-if back is not None and nav.url_path == presentation.url_path:
-    st.switch_page(next((p for p in pages if p.url_path == back), pages[0]))
-st.sidebar.caption(f"Routing ROI {__version__}")
+    st.sidebar.caption(f"Routing ROI {__version__}")
 nav.run()

@@ -20,15 +20,17 @@ if result is None:
 
 p = result.projection
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Payback", present.payback(p.payback_month))
-c2.metric(f"Net benefit over {s.horizon_months} months", present.money(p.horizon_net_benefit))
+no_payback = None if p.payback_month else f"not within {s.horizon_months} months"
+c1.metric("Payback", present.payback_short(p.payback_month), no_payback, "inverse", delta_arrow="off")
+c2.metric(f"Net benefit over {s.horizon_months} months", present.money_short(p.horizon_net_benefit))
 c3.metric("ROI", present.percent(p.roi_pct, 0), help="100 × (gains − costs) / costs over the horizon.")
-c4.metric("Net benefit, month 1", present.money(p.month1.net))
+c4.metric("Net benefit, month 1", present.money_short(p.month1.net))
 if ends := payback_at_interval_ends(s):
     st.info(present.payback_range_words(ends), icon=":material/straighten:")
 st.caption(
     "Net benefit each month = token spend saved + error cost saved + staff time value − monthly overhead; "
-    "the cumulative line starts at minus the one-time cost, and the payback month is the first month it reaches zero."
+    "the cumulative line starts at month 0 (go-live) at minus the one-time cost, and the payback month is "
+    "the first month it reaches zero."
 )
 scale = chart_scale()
 a, b = st.columns(2)

@@ -6,18 +6,23 @@ import streamlit as st
 
 from roi.catalog import model_ids
 from roi.errors import RoiError
-from roi.evals.pricing import estimate
-from roi.evals.results import from_csv, results, runs, summarize
+from roi.evals.results import summarize, summary_table
 from roi.evals.runner import RunConfig
 from roi.evals.sets import bundled_eval_sets, load_eval_set
 from roi.ui import state
 from roi.ui.eval_widgets import (
+    SAMPLE_TOGGLE,
+    USE_RESULTS,
     api_key,
+    bundled_path,
     cascade_view,
-    pick_run,
+    dry_run_estimate,
     progress_panel,
     result_charts,
+    results_source,
     run_controls,
+    task_mapping,
+    tasks_to_run,
     use_results,
 )
 
@@ -46,6 +51,7 @@ except RoiError as exc:
 key, key_source = api_key()
 if eval_set is not None:
     st.write(f"**{eval_set.name}** · " + " · ".join(f"{t}: {n} items" for t, n in eval_set.counts().items()))
+    run_set = tasks_to_run(eval_set, state.current_scenario())
     anthropic_models = model_ids(as_of=date.today(), provider="anthropic")
     c1, c2, c3 = st.columns([3, 1, 1])
     models = c1.multiselect(
@@ -66,52 +72,34 @@ if eval_set is not None:
         batch=batch,
         base_url=base_url or None,
     )
-    try:
-        est = estimate(eval_set, cfg.models, batch=batch)
-    except RoiError as exc:
-        st.error(str(exc))
-        est = {}
-    if est:
-        st.caption(
-            "Estimated cost of this run, at most: "
-            + ", ".join(f"{m} ${v:.4f}" for m, v in est.items())
-            + f" · total ${sum(est.values()):.4f}"
-        )
+    whole_bundled_set = source in bundled and run_set is eval_set
+    dry_run_estimate(run_set, cfg, bundled_path(bundled[source]) if whole_bundled_set else None)
     if batch:
         st.info(
             "Batch mode costs half but measures no latency: latency figures will be missing from its results."
         )
     if key:
         st.caption(f"API key: {key_source} (never stored or logged)")
-        run_controls(eval_set, cfg, key)
+        run_controls(run_set, cfg, key)
     else:
         st.warning(
-            "No API key: set ANTHROPIC_API_KEY, add it to `.streamlit/secrets.toml`, or type it above. "
-            "You can still import results another team exported (below)."
+            "No API key: set ANTHROPIC_API_KEY, add it to `.streamlit/secrets.toml`, or type it above.  \n"
+            f"To try the whole flow without one: under Results, turn on **{SAMPLE_TOGGLE}**, press "
+            f"**{USE_RESULTS}**, then open **Task mix** and **Overview**: the sample's accuracies "
+            "show with n and 95% intervals, marked illustrative (they are not your measurements). Results another team exported "
+            "import the same way (below)."
         )
     progress_panel()
 
 st.subheader("Results")
-all_runs = runs(state.store())
-imported = st.file_uploader(
-    "Import results CSV (exported from a sample run)", type=["csv"], key=state.widget_key("eval_import")
-)
-df = None
-label = None
-if imported is not None:
-    try:
-        df, label = from_csv(imported.getvalue(), imported.name), f"imported {imported.name}"
-    except RoiError as exc:
-        st.error(str(exc))
-elif not all_runs.empty:
-    rid = pick_run(all_runs)
-    df, label = results(state.store(), rid), f"run {rid}"
+df, label = results_source()
 if df is None or df.empty:
     st.caption("No results yet.")
     st.stop()
 
 summary = summarize(df)
-st.dataframe(summary, hide_index=True, width="stretch")
+st.dataframe(summary_table(summary), hide_index=True, width="stretch")
 result_charts(df, summary)
 cascade_view(df)
-use_results(df, summary, label)
+mapping = task_mapping(state.current_scenario(), sorted(df["task"].unique()))
+use_results(df, summary, label, mapping)

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from roi import charts, present, routing
+from roi import charts, routing
 from roi.optimize import frontier
 from roi.sensitivity import tornado
-from roi.ui.routing_controls import optimize_button, routine_slider, task_controls
+from roi.ui.routing_controls import optimize_button, per_task_section, tier_controls
 from roi.ui.state import computed, current_scenario, show_flash
 from roi.ui.widgets import chart, chart_scale, scenario_banner, tiles
 
@@ -21,16 +21,9 @@ if result is None or not s.tasks:
 tiles(result)
 models = result.matrix.models
 small = routing.small_model(s) or s.baseline_model
-left, right = st.columns([3, 1])
-with left:
-    routine_slider(s, small, models)
-with right:
-    optimize_button()
-
-with st.expander("Routing per task", expanded=False):
-    for t in s.tasks:
-        st.markdown(f"**{t.name}** · {t.complexity} · now: {present.routing_words(t.routing)}")
-        task_controls(t, models, small, s.baseline_model)
+tier_controls(s, models)
+optimize_button(s)
+per_task_section(s, models, small)
 
 scale = chart_scale()
 a, b = st.columns(2)

@@ -1,9 +1,11 @@
 """Scenarios: save and load named scenarios, compare them, download/upload JSON, share a link."""
 
+import re
+
 import streamlit as st
 
 from roi import charts, share
-from roi.compare import compare_frame, compare_saved
+from roi.compare import compare_table, comparison, saved_revision
 from roi.errors import RoiError
 from roi.scenario import load_scenario
 from roi.ui.state import (
@@ -18,6 +20,14 @@ from roi.ui.state import (
     widget_key,
 )
 from roi.ui.widgets import chart, chart_scale, scenario_banner
+
+CURRENT_FILL = "#DDF4FF"  # the current scenario's column in the comparison
+
+
+def _plain(text: str) -> str:
+    """Text that st.table shows as written (its cells are Markdown: "$" would start a formula)."""
+    return re.sub(r"([\\`*_{}\[\]()#+.!|$~<>-])", r"\\\1", str(text))
+
 
 show_flash()
 st.title("Scenarios")
@@ -69,29 +79,24 @@ else:
 
     st.subheader("Compare")
     names = st.multiselect(
-        "Pick 2–4 saved scenarios (the current one is always included)",
+        "Saved scenarios to set beside the current one (up to 3)",
         [i.name for i in saved],
         max_selections=3,
         key=widget_key("compare"),
     )
     if names:
-        results, notes = compare_saved(db, s, names)
-        for note in notes:
+        c = comparison(db, s, names, loaded=loaded_from())
+        for note in c.notes:
             st.warning(note)
-        table = compare_frame(results)
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                **{c: st.column_config.NumberColumn(c, format="dollar") for c in table.columns if "$" in c},
-                "savings %": st.column_config.NumberColumn("savings %", format="%.1f%%"),
-                "accuracy %": st.column_config.NumberColumn("accuracy %", format="%.1f%%"),
-                "ROI %": st.column_config.NumberColumn("ROI %", format="%.0f%%"),
-                "mean latency s": st.column_config.NumberColumn("mean latency s", format="%.1f s"),
-            },
+        # st.table wraps long names, so the columns fit the page; its cells are Markdown
+        table = compare_table(c).set_index("").map(_plain).rename(index=_plain, columns=_plain)
+        st.table(
+            table.style.set_properties(
+                subset=[_plain(c.current)], **{"background-color": CURRENT_FILL, "font-weight": "600"}
+            )
         )
-        chart(charts.compare_scenarios(results, scale=chart_scale()), "scenarios.compare")
+        st.caption(f"Highlighted: the scenario on screen now ({c.status[c.current]}).")
+        chart(charts.compare_scenarios(c.results, scale=chart_scale()), "scenarios.compare")
 
 st.subheader("File and link")
 c1, c2 = st.columns(2)
@@ -112,10 +117,21 @@ if uploaded is not None and first_time("scenario upload", uploaded.file_id):
     )
     st.rerun()
 
-link = f"?{share.PARAM}={share.encode(s)}"
-base_url = (st.context.url or "").split("?")[0]
-st.markdown("**Share link** (opens this scenario for anyone who can reach the app)")
-st.code(base_url + link, language=None, wrap_lines=True)
-st.caption(
-    "The link holds the scenario itself, validated when opened; no API key or saved data travels in it."
+revision = saved_revision(db, s, loaded_from())
+link = share.link(
+    st.context.url, "scenarios", share.query(s, saved=None if revision is None else (s.name, revision))
 )
+st.markdown("**Share link** (opens this scenario on the Overview for anyone who can reach the app)")
+st.code(link, language=None, wrap_lines=True)
+if revision:
+    st.caption(
+        f'The link names revision {revision} of "{s.name}" saved in this app; it opens as long as that '
+        "revision is kept. No API key travels in it."
+    )
+    with st.expander("A link that carries the scenario itself (opens even if the saved copy is deleted)"):
+        st.code(share.link(st.context.url, "scenarios", share.query(s)), language=None, wrap_lines=True)
+else:
+    st.caption(
+        "The link holds the scenario itself, validated when opened; no API key or saved data travels in "
+        "it. Save the scenario for a shorter link."
+    )

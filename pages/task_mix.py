@@ -13,27 +13,54 @@ st.title("Task mix")
 s = current_scenario()
 scenario_banner(s)
 
-p1, p2, _ = st.columns([1, 1, 4])
-if p1.button("Law-firm demo preset", icon=":material/gavel:"):
-    replace_scenario(demo_scenario())
-    flash("success", "Loaded the law-firm demo (illustrative).")
-    st.rerun()
-if p2.button("Blank scenario", icon=":material/note_add:"):
-    replace_scenario(blank_scenario(s.baseline_model))
-    flash("success", "Started a blank scenario: add tasks below.")
-    st.rerun()
+with st.container(horizontal=True):  # buttons as wide as their labels, never cut off
+    if st.button("Law-firm demo preset", icon=":material/gavel:", width="content"):
+        replace_scenario(demo_scenario())
+        flash("success", "Loaded the law-firm demo (illustrative).")
+        st.rerun()
+    if st.button("Blank scenario", icon=":material/note_add:", width="content"):
+        replace_scenario(blank_scenario(s.baseline_model))
+        flash("success", "Started a blank scenario: add tasks below.")
+        st.rerun()
 
-st.caption("Tokens are per request; a task's routing is set on the Routing page. Edit, then Apply.")
+st.caption(
+    "Tokens per request: **In** input, **C.write** cache write, **C.read** cache read, **Out** output. "
+    "A task's routing is set on the Routing page. Edit, then Apply."
+)
+# Short headers (full names on hover) and fixed widths: the whole table fits a 1280-pixel screen.
+SHORT = {
+    "requests_per_month": ("Requests", 84),
+    "input_tokens": ("In", 66),
+    "cache_write_5m_tokens": ("C.write", 76),
+    "cache_read_tokens": ("C.read", 72),
+    "output_tokens": ("Out", 62),
+    "error_cost": ("Error $", 74),
+}
 config = {
-    "name": st.column_config.TextColumn("Task", required=True),
-    "complexity": st.column_config.SelectboxColumn("Complexity", options=list(COMPLEXITIES), required=True),
-    "interactive": st.column_config.CheckboxColumn("Interactive", help="People wait for the answer."),
-    "accuracy_floor": st.column_config.NumberColumn("Accuracy floor (%)", min_value=0.0, max_value=100.0),
+    "name": st.column_config.TextColumn("Task", required=True, width=144, pinned=True),
+    "complexity": st.column_config.SelectboxColumn(
+        "Tier",
+        help="Complexity: routine, medium or hard",
+        options=list(COMPLEXITIES),
+        required=True,
+        width=74,
+    ),
+    "interactive": st.column_config.CheckboxColumn(
+        "Waits", help="Interactive: people wait for the answer.", width=64
+    ),
+    "accuracy_floor": st.column_config.NumberColumn(
+        "Floor %", help="Accuracy floor (%)", min_value=0.0, max_value=100.0, width=66
+    ),
 }
 for col, (label, kind) in TASK_COLUMNS.items():
     if kind == "number":
+        short, width = SHORT.get(col, (label, 90))
         config[col] = st.column_config.NumberColumn(
-            label, min_value=0.0, format="%,.0f" if "tokens" in col or "requests" in col else "%.2f"
+            short,
+            help=label,
+            width=width,
+            min_value=0.0,
+            format="%,.0f" if "tokens" in col or "requests" in col else "%.2f",
         )
 edited_tasks = st.data_editor(
     tasks_frame(s),

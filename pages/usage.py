@@ -6,10 +6,17 @@ import streamlit as st
 
 from roi import charts, present
 from roi.catalog import model_ids
+from roi.numbers import day_span, money_cents
 from roi.ui.state import show_flash, store, widget_key
-from roi.ui.usage_widgets import model_mapping, upload_and_import, use_as_workload
+from roi.ui.usage_widgets import (
+    delete_control,
+    model_mapping,
+    reconcile_view,
+    upload_and_import,
+    use_as_workload,
+)
 from roi.ui.widgets import chart, chart_scale
-from roi.usage import delete_import, list_imports, priced_store, reconcile, summary
+from roi.usage import list_imports, priced_store, summary
 from roi.usage.ingest import IMPORT_COLUMNS
 from roi.usage.traffic import latency_histogram, mean_latency, monthly_spend, top_groups
 
@@ -30,8 +37,8 @@ if imports.empty:
 priced = priced_store(db)
 doc = summary(priced)
 c1, c2, c3, c4 = st.columns(4, border=True)
-c1.metric("Spend, priced with the catalog", present.money(doc["cost_usd"]))
-c2.metric("Billed / reported", present.money(doc["reported_cost_usd"]))
+c1.metric("Spend, priced with the catalog", money_cents(doc["cost_usd"]))
+c2.metric("Billed / reported", money_cents(doc["reported_cost_usd"]))
 c3.metric(
     "Requests (where the files count them)",
     "unknown" if doc["requests"] is None else f"{doc['requests']:,.0f}",
@@ -39,7 +46,8 @@ c3.metric(
 )
 c4.metric("Mean latency", present.seconds(mean_latency(priced)))
 st.caption(
-    f"Period {doc['start'][:10]} to {doc['end'][:10]} · prices from the catalog at each row's own date"
+    f"Period {day_span(doc['first_day'], doc['last_day'])} (UTC days, the last one included) · "
+    "prices from the catalog at each row's own date"
 )
 
 model_mapping(doc["unpriced_models"], model_ids(as_of=date.today()))
@@ -51,31 +59,17 @@ with a:
 with b:
     chart(charts.usage_tokens_by_type(doc, scale=scale), "usage.tokens")
 dim = st.selectbox(
-    "Top", ["workspace", "api_key", "tag", "project", "user", "model_raw"], key=widget_key("usage_top")
+    "Top",
+    ["workspace", "api_key", "task", "tag", "project", "user", "model_raw"],
+    key=widget_key("usage_top"),
 )
 chart(charts.usage_top_groups(top_groups(priced, dim), dim, scale=scale), "usage.top")
 if hist := latency_histogram(imports):
     chart(charts.latency_histogram(*hist, scale=scale), "usage.latency")
 
-st.subheader("Computed vs billed")
-rec = reconcile(priced)
-if rec.empty:
-    st.caption(
-        "No billed cost in the imports yet: add a cost export (Console cost CSV, Admin API cost report, OpenAI cost CSV)."
-    )
-else:
-    st.dataframe(
-        rec,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "computed_usd": st.column_config.NumberColumn("computed", format="$%.2f"),
-            "billed_usd": st.column_config.NumberColumn("billed", format="$%.2f"),
-            "difference_pct": st.column_config.NumberColumn("difference", format="%.1f%%"),
-        },
-    )
+reconcile_view(priced)
 
-use_as_workload(priced)
+use_as_workload(priced, imports)
 
 st.subheader("Imports")
 st.dataframe(
@@ -83,12 +77,4 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-victim = st.selectbox(
-    "Import",
-    imports["id"].tolist(),
-    format_func=lambda i: f"#{i} {imports.set_index('id').loc[i, 'file_name']}",
-    key=widget_key("usage_delete"),
-)
-if st.button("Delete this import", icon=":material/delete:"):
-    delete_import(db, int(victim))
-    st.rerun()
+delete_control(imports)

@@ -77,13 +77,14 @@ def model_specs(s: Scenario) -> dict[str, ModelSpec]:
 
 
 def _unknown_model_message(s: Scenario, mid: str) -> str:
-    if mid == s.baseline_model:
-        where = "baseline.model"
-    else:
-        where = next(
-            (f'task "{t.name}": routing' for t in s.tasks if mid in t.routing.models()),
-            next((f'task "{t.name}": accuracy' for t in s.tasks if mid in t.accuracy), f'models["{mid}"]'),
-        )
+    places = [("baseline.model", mid == s.baseline_model)]
+    for field, has in (
+        ("routing", lambda t: mid in t.routing.models()),
+        ("baseline_routing", lambda t: mid in t.baseline_routing),
+        ("accuracy", lambda t: mid in t.accuracy),
+    ):
+        places += [(f'task "{t.name}": {field}', has(t)) for t in s.tasks]
+    where = next((w for w, used in places if used), f'models["{mid}"]')
     return (
         f'{where}: unknown model "{mid}": not in the price catalog; '
         "use a catalog id (see `roi catalog`) or define it under models with its prices"

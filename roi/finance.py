@@ -53,6 +53,16 @@ class Projection:
         return self.month(1)
 
     @property
+    def months_from_start(self) -> np.ndarray:
+        """0..horizon: month 0 is go-live, when only the one-time cost has been spent."""
+        return np.arange(0, len(self.months) + 1)
+
+    @property
+    def cumulative_from_start(self) -> np.ndarray:
+        """Cumulative net benefit from month 0 (−one-time cost) to the end of the horizon."""
+        return np.concatenate(([-self.one_time_cost], self.cumulative))
+
+    @property
     def horizon_net_benefit(self) -> float:
         """Cumulative net benefit at the end of the horizon (after the one-time cost)."""
         return float(self.cumulative[-1])

@@ -6,15 +6,24 @@ the staff time spent waiting (latency × hourly staff cost). So a floor is a min
 to sink to when errors are expensive. Shares mix linearly: a split's cost, latency and accuracy are share-weighted means of the models'.
 With one accuracy floor and one latency ceiling, a cheapest split mixes at most two models along
 the accuracy constraint, so we search every single model and every pair exactly (vectorized).
+
+A scenario built from usage logs gives every model the same placeholder accuracy; the cheapest
+split then always looks like "everything on the cheapest model". So `optimize` refuses while any
+accuracy is a placeholder that is neither measured by sample runs nor accepted by the user. The
+acceptance is written into that accuracy's provenance (`"accepted_on": "YYYY-MM-DD"`, see
+`accept_placeholders`), so it travels with the scenario file, the store and share links.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 import numpy as np
 
 from roi.engine import Result, TaskMatrix, compute, plan_baseline, task_matrix
+from roi.errors import ScenarioError
+from roi.provenance import Provenance
 from roi.scenario import Routing, Scenario
 
 EPS = 1e-12
@@ -96,6 +105,90 @@ def cheapest_routing(s: Scenario, tm: TaskMatrix | None = None) -> list[Choice]:
     return out
 
 
+PLACEHOLDER_NOTE = "placeholder: measure with sample runs"  # roi.usage.traffic.PLACEHOLDER's note
+ACCEPTED = "accepted_on"  # provenance key: the day the user accepted a placeholder as an assumption
+
+
+def is_placeholder(p: Provenance | None) -> bool:
+    """A number put in for want of a measurement (accepted or not)."""
+    return p is not None and p.kind == "assumed" and p.note == PLACEHOLDER_NOTE
+
+
+@dataclass(frozen=True)
+class Placeholders:
+    """The placeholder accuracies of a scenario, as (task, model) pairs."""
+
+    pending: list[tuple[str, str]]  # neither measured nor accepted: Optimize refuses
+    accepted: list[tuple[str, str]]  # accepted by the user as assumptions
+    accepted_on: str | None  # the latest day one was accepted (ISO date)
+
+    @property
+    def count(self) -> int:
+        return len(self.pending) + len(self.accepted)
+
+    @property
+    def tasks(self) -> list[str]:
+        return list(dict.fromkeys(t for t, _ in self.pending + self.accepted))
+
+
+def placeholders(s: Scenario) -> Placeholders:
+    pending, accepted, days = [], [], []
+    for t in s.tasks:
+        for m in t.accuracy:
+            p = t.provenance.of_accuracy(m)
+            if p is None or not is_placeholder(p):
+                continue
+            if day := p.extra.get(ACCEPTED):
+                accepted.append((t.name, m))
+                days.append(str(day))
+            else:
+                pending.append((t.name, m))
+    return Placeholders(pending, accepted, max(days) if days else None)
+
+
+def accept_placeholders(s: Scenario, on: date) -> Scenario:
+    """Record that the user accepts every pending placeholder accuracy as an assumption (on `on`).
+
+    Written into each placeholder's provenance, so the acceptance is saved with the scenario; the
+    numbers stay marked as placeholders everywhere, and a sample run still replaces them.
+    """
+
+    def accept(p: Provenance | None) -> Provenance | None:
+        if p is None or not is_placeholder(p) or p.extra.get(ACCEPTED):
+            return p
+        return replace(p, extra={**p.extra, ACCEPTED: on.isoformat()})
+
+    tasks = []
+    for t in s.tasks:
+        tp = t.provenance
+        tp = replace(
+            tp,
+            accuracy=accept(tp.accuracy),
+            accuracy_by_model={m: accept(p) or p for m, p in tp.accuracy_by_model.items()},
+        )
+        tasks.append(replace(t, provenance=tp))
+    return s.with_tasks(tasks)
+
+
+class PlaceholderAccuracyError(ScenarioError):
+    """Optimize was asked to route on accuracies nobody measured or accepted."""
+
+
+def refuse_placeholders(s: Scenario) -> None:
+    """Raise PlaceholderAccuracyError naming what is missing when a placeholder is still pending."""
+    ph = placeholders(s)
+    if not ph.pending:
+        return
+    tasks = list(dict.fromkeys(t for t, _ in ph.pending))
+    named = ", ".join(f'"{t}"' for t in tasks[:3]) + (f" and {len(tasks) - 3} more" if len(tasks) > 3 else "")
+    raise PlaceholderAccuracyError(
+        f"Optimize needs real accuracies: {len(ph.pending)} accuracy figures on {named} are placeholders "
+        "(the same value for every model, from usage logs), so the cheapest model would always look good "
+        "enough. Measure them with sample runs on the Evaluate page (or `roi evaluate`), or accept them as "
+        "assumptions (Accept placeholders, on the Routing page)"
+    )
+
+
 @dataclass(frozen=True)
 class Optimized:
     scenario: Scenario  # the input with every feasible task's routing replaced
@@ -105,7 +198,11 @@ class Optimized:
 
 
 def optimize(s: Scenario) -> Optimized:
-    """Apply the cheapest split meeting every floor; infeasible tasks keep their routing."""
+    """Apply the cheapest split meeting every floor; infeasible tasks keep their routing.
+
+    Refuses (PlaceholderAccuracyError) while an accuracy is a placeholder not measured or accepted.
+    """
+    refuse_placeholders(s)
     tm = task_matrix(s)
     choices = cheapest_routing(s, tm)
     tasks = []

@@ -11,13 +11,19 @@ from dataclasses import dataclass
 import pandas as pd
 
 from roi.engine import Result
-from roi.numbers import money, percent, seconds, share
+from roi.numbers import money, money_short, percent, seconds, share
+from roi.optimize import Placeholders
 from roi.scenario import Routing, Scenario
 from roi.sensitivity import AccuracyCurve
 
 
 def payback(month: int | None) -> str:
     return f"month {month}" if month else "not within horizon"
+
+
+def payback_short(month: int | None) -> str:
+    """Payback for a tile, where "not within horizon" would be cut off: the reason goes underneath."""
+    return f"month {month}" if month else "none"
 
 
 def break_even_words(curve: AccuracyCurve) -> str:
@@ -67,33 +73,66 @@ def routing_words(r: Routing) -> str:
 @dataclass(frozen=True)
 class Tile:
     label: str
-    value: str
+    value: str  # short enough for a tile: money over a million as "$8.01M" (numbers.money_short)
     delta: str | None
     delta_color: str = "normal"  # streamlit: "normal" (up is good), "inverse" (down is good), "off"
     help: str | None = None
+    delta_arrow: str = "auto"  # streamlit: "auto" (by the delta's sign), "up", "down", "off"
+
+
+SLOWEST_TASKS = "Slowest tasks' wait"  # a plain name for the 95th percentile over task means
 
 
 def headline_tiles(r: Result) -> list[Tile]:
+    """Eight tiles in two rows of four: money (today, routed, token savings, net benefit over the
+    horizon) then time, accuracy and payback. Net benefit sits beside the token savings so a
+    saving on tokens never hides a loss on errors or set-up."""
     m1 = r.month1_spend
     b1 = r.month1_baseline_spend
     lat, blat = r.mean_latency_s, r.baseline_mean_latency_s
     acc, bacc = r.accuracy, r.baseline_accuracy
-    pay = r.projection.payback_month
+    p = r.projection
+    pay = p.payback_month
+    months = r.scenario.horizon_months
+    net = p.horizon_net_benefit
     empty = r.matrix.volume.sum() == 0
 
     def delta(x: float | None, text: str) -> str | None:
         return None if x is None or abs(x) < 1e-9 or empty else text
 
+    if empty:
+        verdict: tuple[str | None, str, str] = (None, "normal", "auto")
+    elif net < 0:
+        verdict = ("net loss", "inverse", "down")  # red, whatever the words' sign
+    else:
+        verdict = ("net gain", "normal", "up")
     return [
-        Tile("Monthly spend, today", money(b1), None, help="Month 1, every task on the baseline model."),
+        Tile(
+            "Monthly spend, today", money_short(b1), None, help="Month 1, every task on the baseline model."
+        ),
         Tile(
             "Monthly spend, routed",
-            money(m1),
-            delta(m1 - b1, money(m1 - b1)),
+            money_short(m1),
+            delta(m1 - b1, money_short(m1 - b1)),
             "inverse",
             "Month 1 token spend with the routing below.",
         ),
-        Tile("Savings", percent(r.savings_pct), None, help="Share of today's token spend saved."),
+        Tile(
+            "Token savings",
+            percent(r.savings_pct),
+            None,
+            help="Share of today's token spend saved. Tokens only: the net benefit beside it also counts "
+            "errors, staff time and the cost of routing.",
+        ),
+        Tile(
+            f"Net benefit, {months} months",
+            "—" if empty else money_short(net),
+            verdict[0],
+            verdict[1],
+            f"Over {months} months: tokens saved + error cost saved + staff time value − monthly overhead, "
+            f"after the {money(r.scenario.one_time_cost)} one-time cost.",
+            verdict[2],
+        ),
         Tile(
             "Mean latency",
             seconds(lat),
@@ -104,7 +143,7 @@ def headline_tiles(r: Result) -> list[Tile]:
             "Request-weighted mean time to a full answer.",
         ),
         Tile(
-            "p95-ish latency",
+            SLOWEST_TASKS,
             seconds(r.p95_latency_s),
             None
             if r.p95_latency_s is None or r.baseline_p95_latency_s is None
@@ -113,7 +152,8 @@ def headline_tiles(r: Result) -> list[Tile]:
                 f"{r.p95_latency_s - r.baseline_p95_latency_s:+.1f} s vs today",
             ),
             "inverse",
-            "95% of requests are answered within this, counting each task at its mean latency.",
+            "Mean time to a full answer of the slowest tasks: 95% of requests belong to tasks that answer "
+            "within this on average. Each task counts at its mean; the spread within a task is not modelled.",
         ),
         Tile(
             "Expected accuracy",
@@ -126,11 +166,33 @@ def headline_tiles(r: Result) -> list[Tile]:
         ),
         Tile(
             "Payback",
-            "—" if empty else payback(pay),
-            None,
-            help="First month in which the cumulative net benefit reaches zero.",
+            "—" if empty else payback_short(pay),
+            None if empty or pay else f"not within {months} months",
+            "inverse",
+            "First month in which the cumulative net benefit reaches zero.",
+            "off",
         ),
     ]
+
+
+def placeholder_words(ph: Placeholders) -> str | None:
+    """The warning every page shows while accuracies are placeholders (None when there are none)."""
+    if not ph.count:
+        return None
+    n, tasks = ph.count, len(ph.tasks)
+    what = (
+        f"{n} accuracy figures on {tasks} task{'s' if tasks != 1 else ''} are placeholders "
+        "(the same value for every model, put in when the work was read from usage logs), not measurements"
+    )
+    if ph.pending:
+        return (
+            f"{what}: figures that depend on accuracy rest on them. Measure them with sample runs on the "
+            "Evaluate page; Optimize will not run on them until they are measured or accepted."
+        )
+    return (
+        f"{what}; accepted as assumptions on {ph.accepted_on}. Figures that depend on accuracy rest on "
+        "them until sample runs on the Evaluate page measure them."
+    )
 
 
 def headline_sentence(r: Result) -> str:
@@ -147,13 +209,14 @@ def headline_sentence(r: Result) -> str:
         else f"{abs(100 * (acc - bacc)):.1f} points {'higher' if acc > bacc else 'lower'} accuracy"
     )
     spend_words = f"saves {money(saved)} a month" if saved >= 0 else f"costs {money(-saved)} a month more"
+    months = r.scenario.horizon_months
     pay_words = (
-        f"pays back its set-up cost in month {pay}"
-        if pay
-        else f"does not pay back within {r.scenario.horizon_months} months"
+        f"pays back its set-up cost in month {pay}" if pay else f"does not pay back within {months} months"
     )
+    net = r.projection.horizon_net_benefit
+    net_words = f"net benefit over {months} months: {money_short(net)}" + (", a loss" if net < 0 else "")
     return (
         f"Routing this work {spend_words} in tokens ({percent(r.savings_pct, 0)}), answers in "
         f"{seconds(r.mean_latency_s)} instead of {seconds(r.baseline_mean_latency_s)} on average with "
-        f"{acc_words}, and {pay_words}."
+        f"{acc_words}, and {pay_words} ({net_words})."
     )

@@ -21,6 +21,25 @@ class Slide:
     figure: Callable[[float], go.Figure] | None  # scale -> figure; None for the headline slide
 
 
+def under_heading(fig: go.Figure, scale: float = 1.0) -> go.Figure:
+    """A chart shown under a heading that already names it (a slide, a report section): its own
+    title would say the same thing twice, so it goes, and its qualifier (the subtitle), if any,
+    takes the title's place in the title's smaller font; the plot gets the space back."""
+    title = fig.layout.title
+    sub = title.subtitle.text if title.subtitle is not None else None
+    fig.update_layout(title=None)
+    if sub:
+        fig.update_layout(
+            title={"text": sub, "x": 0, "xanchor": "left", "font": title.subtitle.font.to_plotly_json()},
+        )
+    fig.update_layout(margin_t=(34 if sub else 16) * scale)
+    return fig
+
+
+def _headed(draw: Callable[[float], go.Figure]) -> Callable[[float], go.Figure]:
+    return lambda k: under_heading(draw(k), k)
+
+
 def slides(r: Result) -> list[Slide]:
     p = r.projection
     saved = p.month1.spend_saved
@@ -32,29 +51,29 @@ def slides(r: Result) -> list[Slide]:
             "Monthly token spend",
             f"Routing saves {present.money(saved)} in month 1 "
             f"({present.percent(r.savings_pct, 0)} of today's spend).",
-            lambda k: charts.monthly_spend(r, scale=k),
+            _headed(lambda k: charts.monthly_spend(r, scale=k)),
         ),
         Slide(
             "Where the spend goes",
             "The small model takes the routine volume; larger models keep the hard work.",
-            lambda k: charts.spend_by_model(r, scale=k),
+            _headed(lambda k: charts.spend_by_model(r, scale=k)),
         ),
         Slide(
             "Faster answers",
             f"Mean time to an answer: {present.seconds(r.baseline_mean_latency_s)} today, "
             f"{present.seconds(r.mean_latency_s)} routed.",
-            lambda k: charts.latency_by_task(r, scale=k),
+            _headed(lambda k: charts.latency_by_task(r, scale=k)),
         ),
         Slide(
             "Cost vs accuracy",
             f"Expected accuracy {present.share(r.baseline_accuracy)} today, "
             f"{present.share(r.accuracy)} routed.",
-            lambda k: charts.cost_vs_accuracy(r, frontier(r.matrix), scale=k),
+            _headed(lambda k: charts.cost_vs_accuracy(r, frontier(r.matrix), scale=k)),
         ),
         Slide(
             "Where the benefit comes from",
             f"Net benefit in month 1: {present.money(p.month1.net)}.",
-            lambda k: charts.benefit_waterfall(r, scale=k),
+            _headed(lambda k: charts.benefit_waterfall(r, scale=k)),
         ),
         Slide(
             "Payback",
@@ -63,11 +82,11 @@ def slides(r: Result) -> list[Slide]:
                 if p.payback_month
                 else "The set-up cost is not paid back within the horizon."
             ),
-            lambda k: charts.cumulative_net_benefit(r, scale=k),
+            _headed(lambda k: charts.cumulative_net_benefit(r, scale=k)),
         ),
         Slide(
             "What could change the answer",
             f"The result is most sensitive to {top}.",
-            lambda k: charts.tornado(bars, scale=k),
+            _headed(lambda k: charts.tornado(bars, scale=k)),
         ),
     ]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
-from roi.charts.style import ACCENT, GOOD, ROUTED, _layout
+from roi.charts.style import ACCENT, GOOD, ROUTED, _layout, money_axis
 
 if TYPE_CHECKING:
     from roi.catalog import ModelPrices
@@ -46,5 +46,6 @@ def price_history_chart(
             hovertemplate="%{x|%Y-%m-%d}: $%{y:.3f} per million tokens<extra>" + label + "</extra>",
         )
     fig.update_xaxes(title="Date")
-    fig.update_yaxes(title="USD per million tokens", tickprefix="$", rangemode="tozero")
+    fig.update_yaxes(title="USD per million tokens")
+    money_axis(fig, "y", [getattr(p.base, f) for _, p in history for f in ("input", "output", "cache_read")])
     return _layout(fig, f"Price history: {model_id}", scale=scale)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from roi.charts.style import ROUTED, _layout, model_colors
+from roi.charts.style import ROUTED, _layout, model_colors, money_axis
 
 
 def eval_accuracy(summary: pd.DataFrame, *, scale: float = 1.0) -> go.Figure:
@@ -69,7 +69,8 @@ def eval_cost_per_correct(summary: pd.DataFrame, *, scale: float = 1.0) -> go.Fi
             hovertemplate="%{x}: $%{y:.5f} per correct answer<extra>" + m + "</extra>",
         )
     fig.update_layout(barmode="group")
-    fig.update_yaxes(title="USD per correct answer", tickprefix="$")
+    fig.update_yaxes(title="USD per correct answer")
+    money_axis(fig, "y", s["cost_per_correct_usd"])
     return _layout(fig, "Cost per correct answer", scale=scale)
 
 

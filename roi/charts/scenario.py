@@ -9,8 +9,20 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from roi.charts.style import ACCENT, BAD, BASELINE, GOOD, PALETTE, ROUTED, _layout, model_colors
+from roi.charts.style import (
+    ACCENT,
+    BAD,
+    BASELINE,
+    GOOD,
+    PALETTE,
+    ROUTED,
+    _layout,
+    model_colors,
+    money_axis,
+    money_labels,
+)
 from roi.engine import Result
+from roi.numbers import money
 
 
 def monthly_spend(r: Result, *, scale: float = 1.0) -> go.Figure:
@@ -32,35 +44,47 @@ def monthly_spend(r: Result, *, scale: float = 1.0) -> go.Figure:
         hovertemplate="Month %{x}: $%{y:,.2f}<extra>routed</extra>",
     )
     fig.update_xaxes(title="Month", dtick=3 if len(p.months) > 12 else 1)
-    fig.update_yaxes(
-        title="Token spend per month (USD)", tickprefix="$", tickformat=",.0f", rangemode="tozero"
-    )
+    fig.update_yaxes(title="Token spend per month (USD)")
+    money_axis(fig, "y", [*p.baseline_spend, *p.spend])
     return _layout(fig, "Monthly token spend", scale=scale)
 
 
 def cumulative_net_benefit(r: Result, *, scale: float = 1.0) -> go.Figure:
-    """Cumulative net benefit per month, red while under water, with the payback month marked."""
+    """Cumulative net benefit from month 0 (minus the one-time cost) to the horizon: a line whose
+    points are red while under water, green from payback on, with the payback month marked."""
     p = r.projection
-    colors = [GOOD if v >= 0 else BAD for v in p.cumulative]
+    months, cumulative = p.months_from_start, p.cumulative_from_start
     fig = go.Figure()
-    fig.add_bar(
-        x=p.months,
-        y=p.cumulative,
-        marker_color=colors,
+    fig.add_scatter(
+        x=months,
+        y=cumulative,
+        mode="lines+markers",
+        line={"color": ROUTED, "width": 3},
+        marker={"color": [GOOD if v >= 0 else BAD for v in cumulative], "size": 7 * scale},
         name="Cumulative net benefit",
-        hovertemplate="Month %{x}: $%{y:,.0f}<extra></extra>",
+        hovertext=money_labels(cumulative),
+        hovertemplate="Month %{x}: %{hovertext}<extra></extra>",
     )
+    fig.add_hline(y=0, line_color="#8A8F98")
     if p.payback_month:
         fig.add_vline(
             x=p.payback_month,
             line_dash="dash",
             line_color=ACCENT,
             annotation_text=f"payback: month {p.payback_month}",
-            annotation_position="top left",
+            annotation_position="top left" if p.payback_month > len(p.months) / 2 else "top right",
         )
-    fig.update_xaxes(title="Month", dtick=3 if len(p.months) > 12 else 1)
-    fig.update_yaxes(title="Cumulative net benefit (USD)", tickprefix="$", tickformat=",.0f")
-    return _layout(fig, "Cumulative net benefit (after the one-time cost)", scale=scale)
+    fig.update_xaxes(
+        title="Month (0 = go-live)", dtick=3 if len(p.months) > 12 else 1, range=[-0.5, len(p.months) + 0.5]
+    )
+    fig.update_yaxes(title="Cumulative net benefit (USD)")
+    money_axis(fig, "y", cumulative)
+    return _layout(
+        fig,
+        "Cumulative net benefit",
+        scale=scale,
+        subtitle=f"starts at month 0 at minus the {money(p.one_time_cost)} one-time cost",
+    )
 
 
 def spend_by_model(r: Result, *, scale: float = 1.0) -> go.Figure:
@@ -79,7 +103,8 @@ def spend_by_model(r: Result, *, scale: float = 1.0) -> go.Figure:
             hovertemplate="%{x}: $%{y:,.2f}/month<extra>" + m + "</extra>",
         )
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(title="Token spend, month 1 (USD)", tickprefix="$", tickformat=",.0f")
+    fig.update_yaxes(title="Token spend, month 1 (USD)")
+    money_axis(fig, "y", [sum(base.values()), sum(routed.values())])
     return _layout(fig, "Monthly spend by model", scale=scale)
 
 
@@ -141,13 +166,21 @@ def cost_vs_accuracy(r: Result, frontier: np.ndarray, *, scale: float = 1.0) -> 
         marker={"color": ACCENT, "size": 16 * scale, "symbol": "diamond"},
         hovertemplate="$%{x:,.0f}/month → %{y:.2f}%<extra>this routing</extra>",
     )
-    fig.update_xaxes(title="Token spend, month 1 (USD)", tickprefix="$", tickformat=",.0f")
+    fig.update_xaxes(title="Token spend, month 1 (USD)")
+    money_axis(
+        fig,
+        "x",
+        [*frontier[:, 0], r.month1_baseline_spend, r.month1_spend]
+        if len(frontier)
+        else [r.month1_baseline_spend, r.month1_spend],
+    )
     fig.update_yaxes(title="Expected accuracy (%, request-weighted)", ticksuffix="%")
     return _layout(fig, "Cost vs accuracy", scale=scale)
 
 
 def benefit_waterfall(r: Result, *, scale: float = 1.0) -> go.Figure:
-    """Month-1 net benefit built up from its parts (`r.projection.month1`), overhead as a cost."""
+    """Month-1 net benefit built up from its parts (`r.projection.month1`), overhead as a cost,
+    each bar labelled with its amount and room above the tallest for its label."""
     m = r.projection.month1
     items = [
         ("Token spend saved", m.spend_saved),
@@ -156,35 +189,50 @@ def benefit_waterfall(r: Result, *, scale: float = 1.0) -> go.Figure:
         ("Monthly overhead", -m.overhead),
     ]
     net = m.net
+    values = [v for _, v in items] + [net]
+    names = [n for n, _ in items] + ["Net benefit"]
+    running = np.cumsum([0.0] + [v for _, v in items])  # where each bar starts and ends
     fig = go.Figure(
         go.Waterfall(
-            x=[n for n, _ in items] + ["Net benefit"],
-            y=[v for _, v in items] + [net],
+            x=names,
+            y=values,
             measure=["relative"] * len(items) + ["total"],
+            text=money_labels(values),
+            textposition="outside",
+            cliponaxis=False,
             increasing={"marker": {"color": GOOD}},
             decreasing={"marker": {"color": BAD}},
             totals={"marker": {"color": ROUTED}},
             connector={"line": {"color": "#D0D7DE"}},
-            hovertemplate="%{x}: $%{y:,.0f}<extra></extra>",
+            hovertemplate="%{x}: %{text}<extra></extra>",
         )
     )
-    fig.update_yaxes(title="USD per month (month 1)", tickprefix="$", tickformat=",.0f")
-    return _layout(fig, "Where the monthly benefit comes from", scale=scale)
+    # short, two-line category names: never rotated, never overlapping in a half-width chart
+    short = ["Tokens<br>saved", "Error<br>cost", "Staff<br>time", "Over-<br>head", "Net<br>benefit"]
+    fig.update_xaxes(tickangle=0, tickvals=names, ticktext=short)
+    fig.update_yaxes(title="USD per month (month 1)")
+    money_axis(fig, "y", [*running, net], headroom=0.15)
+    return _layout(fig, "Monthly benefit, by source", scale=scale, subtitle="month 1, after monthly overhead")
 
 
 def compare_scenarios(results: dict[str, Result], *, scale: float = 1.0) -> go.Figure:
-    """Cumulative net benefit of several scenarios, one line each, in the order given."""
+    """Cumulative net benefit of several scenarios from month 0, one line each, in the order given."""
     fig = go.Figure()
+    drawn: list[float] = []
     for i, (name, r) in enumerate(results.items()):
+        cumulative = r.projection.cumulative_from_start
+        drawn += list(cumulative)
         fig.add_scatter(
-            x=r.projection.months,
-            y=r.projection.cumulative,
+            x=r.projection.months_from_start,
+            y=cumulative,
             name=name,
             mode="lines",
             line={"color": PALETTE[i % len(PALETTE)], "width": 3},
-            hovertemplate="Month %{x}: $%{y:,.0f}<extra>" + name + "</extra>",
+            hovertext=money_labels(cumulative),
+            hovertemplate="Month %{x}: %{hovertext}<extra>" + name + "</extra>",
         )
     fig.add_hline(y=0, line_color="#8A8F98")
-    fig.update_xaxes(title="Month")
-    fig.update_yaxes(title="Cumulative net benefit (USD)", tickprefix="$", tickformat=",.0f")
-    return _layout(fig, "Scenarios compared: cumulative net benefit", scale=scale)
+    fig.update_xaxes(title="Month (0 = go-live)")
+    fig.update_yaxes(title="Cumulative net benefit (USD)")
+    money_axis(fig, "y", drawn)
+    return _layout(fig, "Cumulative net benefit, compared", scale=scale)

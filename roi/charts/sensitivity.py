@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from roi.charts.style import ACCENT, BAD, GOOD, ROUTED, _layout
+from roi.charts.style import ACCENT, BAD, GOOD, ROUTED, _layout, money_axis, money_labels
+from roi.numbers import money
 from roi.sensitivity import AccuracyCurve, Bar
 
 
@@ -22,7 +23,8 @@ def tornado(bars: list[Bar], *, scale: float = 1.0) -> go.Figure:
         name="input −20%",
         marker_color=BAD,
         customdata=[b.low for b in bars],
-        hovertemplate="%{y} −20%: $%{customdata:,.0f}<extra></extra>",
+        hovertext=money_labels(b.low for b in bars),
+        hovertemplate="%{y} −20%: %{hovertext}<extra></extra>",
     )
     fig.add_bar(
         y=names,
@@ -32,18 +34,24 @@ def tornado(bars: list[Bar], *, scale: float = 1.0) -> go.Figure:
         name="input +20%",
         marker_color=GOOD,
         customdata=[b.high for b in bars],
-        hovertemplate="%{y} +20%: $%{customdata:,.0f}<extra></extra>",
+        hovertext=money_labels(b.high for b in bars),
+        hovertemplate="%{y} +20%: %{hovertext}<extra></extra>",
     )
     fig.add_vline(x=base, line_color="#24292F")
     fig.update_layout(barmode="overlay")
-    fig.update_xaxes(title="Net benefit over the horizon (USD)", tickprefix="$", tickformat=",.0f")
+    fig.update_xaxes(title="Net benefit over the horizon (USD)")
+    money_axis(fig, "x", [base, *(b.low for b in bars), *(b.high for b in bars)], zero=False, ticks=3)
     fig.update_yaxes(autorange="reversed")
-    return _layout(
+    _layout(
         fig,
-        f"Sensitivity: net benefit with each input ±20% (as entered: {'-' if base < 0 else ''}${abs(base):,.0f})",
+        "Sensitivity: each input ±20%",
         scale=scale,
         height=max(320, 45 * len(names) + 120),
+        subtitle=f"net benefit over the horizon; as entered: {money(base)}",
     )
+    # the legend below the bars leaves the money axis the chart's full width
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0})
+    return fig
 
 
 def accuracy_break_even(c: AccuracyCurve, *, scale: float = 1.0) -> go.Figure:
@@ -55,7 +63,8 @@ def accuracy_break_even(c: AccuracyCurve, *, scale: float = 1.0) -> go.Figure:
         mode="lines",
         line={"color": ROUTED, "width": 3},
         name="Net benefit",
-        hovertemplate="%{x:.1f}% → $%{y:,.0f}<extra></extra>",
+        hovertext=money_labels(c.net_benefit),
+        hovertemplate="%{x:.1f}% → %{hovertext}<extra></extra>",
     )
     fig.add_hline(y=0, line_color="#8A8F98")
     fig.add_vline(
@@ -74,5 +83,11 @@ def accuracy_break_even(c: AccuracyCurve, *, scale: float = 1.0) -> go.Figure:
             annotation_position="bottom right",
         )
     fig.update_xaxes(title=f"Accuracy of {c.model} (%, request-weighted over its tasks)", ticksuffix="%")
-    fig.update_yaxes(title="Net benefit over the horizon (USD)", tickprefix="$", tickformat=",.0f")
-    return _layout(fig, f"Net benefit against {c.model}'s accuracy", scale=scale)
+    fig.update_yaxes(title="Net benefit over the horizon (USD)")
+    money_axis(fig, "y", c.net_benefit)
+    return _layout(
+        fig,
+        "Net benefit against accuracy",
+        scale=scale,
+        subtitle=f"over the horizon, as {c.model}'s accuracy varies",
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from roi.charts.style import ACCENT, ROUTED, _layout, model_colors
+from roi.charts.style import ACCENT, ROUTED, _layout, model_colors, money_axis
 
 TOKEN_LABELS = {
     "input_tokens": "Input (uncached)",
@@ -33,7 +33,8 @@ def usage_spend_by_month(monthly: pd.DataFrame, *, scale: float = 1.0) -> go.Fig
         )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title="Month", type="category", categoryorder="category ascending")
-    fig.update_yaxes(title="Spend priced with the catalog (USD)", tickprefix="$", tickformat=",.0f")
+    fig.update_yaxes(title="Spend priced with the catalog (USD)")
+    money_axis(fig, "y", monthly.groupby("month")["cost_usd"].sum() if len(monthly) else [])
     return _layout(fig, "Spend per month by model", scale=scale)
 
 
@@ -62,7 +63,8 @@ def usage_top_groups(top: pd.DataFrame, by: str, *, scale: float = 1.0) -> go.Fi
             hovertemplate="%{y}: $%{x:,.2f}<extra></extra>",
         )
     )
-    fig.update_xaxes(title="Spend priced with the catalog (USD)", tickprefix="$", tickformat=",.0f")
+    fig.update_xaxes(title="Spend priced with the catalog (USD)")
+    money_axis(fig, "x", top["cost_usd"])
     fig.update_yaxes(autorange="reversed")
     return _layout(
         fig, f"Top {by.replace('_', ' ')}s by spend", scale=scale, height=max(300, 36 * len(top) + 120)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from roi.numbers import day_span, money_cents
 from roi.present import money, percent, seconds, share
+
+if TYPE_CHECKING:
+    from roi.usage.pricing import Reconciliation
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:
@@ -48,18 +54,34 @@ def scenario_summary(d: dict) -> str:
     )
 
 
+def reconcile_text(recon: Reconciliation) -> str:
+    """What was compared, what needs a look, then the table (`roi usage --reconcile`)."""
+    words = recon.words()
+    if not recon.billed_days:
+        return (
+            "No billed cost in the imports yet: add a cost export "
+            "(Console cost CSV, Admin API cost report, OpenAI cost CSV)."
+        )
+    shown = recon.display()
+    if shown.empty:
+        return "\n".join(words)
+    flags = ["!" if f else "" for f in recon.table["flagged"]]
+    rows = [[*map(str, r), flag] for r, flag in zip(shown.itertuples(index=False), flags, strict=True)]
+    return "\n".join(words) + "\n\n" + table(rows, [*shown.columns, ""])
+
+
 def usage_text(doc: dict) -> str:
     """Totals, a per-model table and unpriced models for a usage document (`roi usage --json`)."""
     lines = [
-        f"Usage {doc['start'] or '—'} .. {doc['end'] or '—'}: {doc['rows']} rows"
+        f"Usage {day_span(doc.get('first_day'), doc.get('last_day'))}: {doc['rows']} rows"
         + (
             f", {doc['requests']:,.0f} requests" if doc["requests"] is not None else ", request count unknown"
         ),
         f"Tokens: input {doc['input_tokens']:,.0f}, cache write 5m {doc['cache_write_5m_tokens']:,.0f}, "
         f"1h {doc['cache_write_1h_tokens']:,.0f}, cache read {doc['cache_read_tokens']:,.0f}, output {doc['output_tokens']:,.0f}",
-        f"Priced with the catalog: {money(doc['cost_usd'])}"
+        f"Priced with the catalog: {money_cents(doc['cost_usd'])}"
         + (
-            f"; billed/reported: {money(doc['reported_cost_usd'])}"
+            f"; billed/reported: {money_cents(doc['reported_cost_usd'])}"
             if doc["reported_cost_usd"] is not None
             else ""
         ),
@@ -70,7 +92,7 @@ def usage_text(doc: dict) -> str:
             f"{t['requests']:,.0f}" if t["requests"] is not None else "—",
             f"{t['input_tokens']:,.0f}",
             f"{t['output_tokens']:,.0f}",
-            money(t["cost_usd"]),
+            money_cents(t["cost_usd"]),
         ]
         for m, t in doc["models"].items()
     ]

@@ -9,9 +9,8 @@ import argparse
 import json
 
 from roi.cli.common import open_store
-from roi.cli.text import table, usage_text
+from roi.cli.text import reconcile_text, table, usage_text
 from roi.errors import CommandLineError, StoreError
-from roi.present import money, percent
 
 FORMATS_HELP = (
     "skip detection: anthropic-console-usage, anthropic-console-cost, anthropic-admin-usage, "
@@ -42,6 +41,10 @@ def cmd_ingest(a: argparse.Namespace) -> int:
         return 0
     for s in result.summaries:
         print(f"{s.file_name}: {s.format}: {s.describe()}")
+    for n in doc.get("notes", []):
+        print(f"note: {n}")
+    if any("one request" in n or "no request count" in n for n in doc.get("notes", [])):
+        print("note: if that is wrong, say what a row is with --map rows=requests or --map rows=buckets")
     for w in doc["warnings"]:
         print(f"warning: {w}")
     print(usage_text(doc))
@@ -49,8 +52,9 @@ def cmd_ingest(a: argparse.Namespace) -> int:
 
 
 def cmd_usage(a: argparse.Namespace) -> int:
-    from roi.usage import delete_import, list_imports, priced_store, reconcile, summary
+    from roi.usage import delete_import, list_imports, priced_store, summary
     from roi.usage.ingest import IMPORT_COLUMNS
+    from roi.usage.pricing import reconciliation
 
     store = open_store()
     if a.delete is not None:
@@ -69,15 +73,13 @@ def cmd_usage(a: argparse.Namespace) -> int:
         return 0
     priced = priced_store(store)
     if a.reconcile:
-        recon = reconcile(priced)
+        if a.tolerance is not None and not 0 <= a.tolerance < 1e6:
+            raise CommandLineError(f"--tolerance {a.tolerance:g}: expected a percentage, 0 or more")
+        recon = reconciliation(priced, **({} if a.tolerance is None else {"tolerance_pct": a.tolerance}))
         if a.json:
-            print(recon.to_json(orient="records"))
+            print(recon.table.to_json(orient="records"))
         else:
-            rows = [
-                [r.month, r.model, money(r.computed_usd), money(r.billed_usd), percent(r.difference_pct)]
-                for r in recon.itertuples()
-            ]
-            print(table(rows, ["month", "model", "computed", "billed", "difference"]))
+            print(reconcile_text(recon))
         return 0
     doc = summary(priced)
     print(json.dumps(doc, indent=2) if a.json else usage_text(doc))
@@ -98,5 +100,15 @@ def add_usage_commands(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--json", action="store_true")
     s.add_argument("--imports", action="store_true", help="list imports")
     s.add_argument("--delete", type=int, metavar="ID", help="delete an import and its rows")
-    s.add_argument("--reconcile", action="store_true", help="computed vs billed cost per month and model")
+    s.add_argument(
+        "--reconcile",
+        action="store_true",
+        help="computed vs billed cost per month and model, over the days both the usage and the bill cover",
+    )
+    s.add_argument(
+        "--tolerance",
+        type=float,
+        metavar="PCT",
+        help="with --reconcile: flag differences beyond this percentage of the bill (default 1)",
+    )
     s.set_defaults(func=cmd_usage)

@@ -11,7 +11,6 @@ import threading
 from dataclasses import dataclass, field
 
 from roi.errors import RoiError
-from roi.evals.pricing import check_priced
 from roi.evals.runner import Progress, RunConfig, Runner, run_sync
 from roi.evals.sets import EvalSet
 from roi.store import Store
@@ -57,8 +56,6 @@ class Jobs:
         A RoiError (no key, an unpriced model, a run made with another version of the set) is
         raised here, before anything runs."""
         runner = Runner(store, eval_set, cfg, api_key=api_key)
-        if run_id is None:
-            check_priced(eval_set, cfg.models)
         with self._lock:
             if run_id is not None and run_id in self._jobs and self._jobs[run_id].running:
                 return run_id  # already running in this process (another tab resumed it)

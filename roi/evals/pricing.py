@@ -3,6 +3,7 @@ token columns a result keeps, and the estimate and price check made before a run
 
 from __future__ import annotations
 
+import shlex
 from datetime import date
 
 from roi.catalog import catalog_price
@@ -10,6 +11,7 @@ from roi.catalog.cost import cost_usd
 from roi.errors import EvalRunError, UnknownModelError
 from roi.evals.grading import CONFIDENCE_SUFFIX
 from roi.evals.sets import EvalSet
+from roi.numbers import money
 from roi.tokens import Tokens
 
 
@@ -65,3 +67,19 @@ def estimate(
                 total += price_answer(t.grader["model"], judged, batch=batch)
         out[m] = total
     return out
+
+
+def estimate_usd(usd: float) -> str:
+    """An estimate in dollars: cents matter below a dollar ($0.0893), not above ($12)."""
+    return money(usd) if usd >= 1 else f"${usd:.4f}"
+
+
+def estimate_lines(est: dict[str, float], items: int) -> list[str]:
+    """The dry-run estimate, one line per model, as `roi evaluate SET --model M --dry-run` prints it."""
+    return [f"{m}: up to {estimate_usd(usd)} for {items} items" for m, usd in est.items()]
+
+
+def dry_run_command(set_path: str, models: list[str], *, batch: bool = False) -> str:
+    """The command line that prints the same estimate."""
+    flags = "".join(f" --model {shlex.quote(m)}" for m in models) + (" --batch" if batch else "")
+    return f"roi evaluate {shlex.quote(set_path)}{flags} --dry-run"

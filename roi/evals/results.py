@@ -1,17 +1,21 @@
 """Sample-run results: per task × model accuracy with its Wilson interval, latency, tokens and cost;
-the cascade view; CSV export/import; and writing measured numbers into a scenario."""
+the cascade view; the same tables for people (plain names, rounded); run status in words; CSV
+export/import and the bundled sample; and writing measured numbers into a scenario."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import select
 
+from roi import DATA_DIR
 from roi.errors import ResultsError
 from roi.evals.stats import wilson
+from roi.numbers import share
 from roi.provenance import Provenance
 from roi.scenario import Scenario
 from roi.store import Store
@@ -50,16 +54,50 @@ SUMMARY_KEYS = [
 ]
 
 
+# Invented per-item results of two models on the bundled law-firm set (data/evals/README.md): an
+# engineer without an API key can try import → scenario → Task mix → Overview with them.
+SAMPLE_RESULTS = DATA_DIR / "evals" / "law_firm_sample_results.csv"
+SAMPLE_LABEL = f"imported {SAMPLE_RESULTS.name} (illustrative sample, not measured by you)"
+
+
+def sample_results() -> pd.DataFrame:
+    """The bundled illustrative results, read like any imported results CSV."""
+    return from_csv(SAMPLE_RESULTS.read_bytes(), SAMPLE_RESULTS.name)
+
+
 def runs(store: Store) -> pd.DataFrame:
     with store.engine.connect() as conn:
         return pd.read_sql(select(EvalRun.__table__).order_by(EvalRun.id.desc()), conn)
 
 
+INTERRUPTED = "interrupted (resumable)"
+
+
+def run_status(status: str, *, running: bool) -> str:
+    """A stored run status in words. A run whose process died still says "running" in the store:
+    only a run this process is running (`roi.evals.jobs.Jobs.running`) is called running."""
+    if running:
+        return "running"
+    return INTERRUPTED if status == "running" else status
+
+
+def run_labels(all_runs: pd.DataFrame, *, busy: list[int] | tuple[int, ...] = ()) -> dict[int, str]:
+    """'#3 · set name · status' for each run (in the frame's order), `busy` ones running."""
+    return {
+        int(
+            r["id"]
+        ): f"#{int(r['id'])} · {r['set_name']} · {run_status(r['status'], running=r['id'] in busy)}"
+        for r in all_runs.to_dict("records")
+    }
+
+
 def resumable(store: Store, set_name: str, *, busy: list[int] | tuple[int, ...] = ()) -> list[int]:
-    """Runs of this eval set that did not finish (capped, cancelled, interrupted), newest first,
-    leaving out the `busy` ones still running in this process."""
+    """Runs of this eval set that did not finish (capped, cancelled, interrupted, or finished with
+    failed items to retry), newest first, leaving out the `busy` ones still running in this process."""
     r = runs(store)
-    left = r[(r["set_name"] == set_name) & ~r["status"].str.startswith("finished") & ~r["id"].isin(busy)]
+    status = r["status"].astype(str)
+    unfinished = ~status.str.startswith("finished") | status.str.contains("resume", regex=False)
+    left = r[(r["set_name"] == set_name) & unfinished & ~r["id"].isin(busy)]
     return left["id"].astype(int).tolist()
 
 
@@ -105,6 +143,38 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _rounded(values: pd.Series, digits: int, scale: float = 1.0) -> pd.Series:
+    """Numbers as a table shows them: rounded, so 1e-17 reads 0 (and never -0); blanks stay blank."""
+    return (pd.to_numeric(values, errors="coerce").astype(float) * scale).round(digits) + 0.0
+
+
+def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """`summarize` for people: plain column names, percentages, rounded seconds, tokens and dollars."""
+    s = summary.reset_index(drop=True)
+    interval = [
+        f"{share(lo)} – {share(hi)}" if pd.notna(lo) and pd.notna(hi) else "—"
+        for lo, hi in zip(s["ci_low"], s["ci_high"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "Task": s["task"],
+            "Model": s["model"],
+            "Items graded": s["n"].astype(int),
+            "Right": s["correct"].astype(int),
+            "Accuracy (%)": _rounded(s["accuracy"], 1, 100),
+            "95% interval": interval,
+            "Median latency (s)": _rounded(s["latency_p50_s"], 2),
+            "95th percentile latency (s)": _rounded(s["latency_p95_s"], 2),
+            "Median time to first token (s)": _rounded(s["ttft_p50_s"], 2),
+            "Input tokens per request": _rounded(s["input_tokens_mean"], 0),
+            "Output tokens per request": _rounded(s["output_tokens_mean"], 0),
+            "Cost (USD)": _rounded(s["cost_usd"], 4),
+            "Cost per right answer (USD)": _rounded(s["cost_per_correct_usd"], 5),
+            "Failed": s["failed"].astype(int),
+        }
+    )
+
+
 def summary_json(df: pd.DataFrame) -> dict:
     """The `roi evaluate --json` document: {model: {task: {n, correct, accuracy, ...}}}."""
     out: dict = {}
@@ -139,6 +209,18 @@ def cascade(df: pd.DataFrame, task: str, small: str, large: str, step: int = 5) 
             }
         )
     return pd.DataFrame(rows)
+
+
+def cascade_table(table: pd.DataFrame) -> pd.DataFrame:
+    """`cascade` for people: plain column names and percentages rounded to one decimal."""
+    return pd.DataFrame(
+        {
+            "Escalate below confidence (%)": table["threshold"].astype(int),
+            "Escalated (%)": _rounded(table["escalation_rate"], 1, 100),
+            "Accuracy (%)": _rounded(table["accuracy"], 1, 100),
+            "Items": table["n"].astype(int),
+        }
+    )
 
 
 def to_csv(df: pd.DataFrame) -> str:
@@ -195,18 +277,31 @@ def from_csv(data: bytes, name: str = "results.csv") -> pd.DataFrame:
 
 
 def apply_to_scenario(
-    s: Scenario, summary: pd.DataFrame, *, run: str, tokens: bool = False
+    s: Scenario,
+    summary: pd.DataFrame,
+    *,
+    run: str,
+    tokens: bool = False,
+    mapping: Mapping[str, str | None] | None = None,
+    illustrative: bool = False,
 ) -> tuple[Scenario, list[str]]:
-    """Write measured accuracy (and latency, optionally tokens) into tasks with the same name.
+    """Write measured accuracy (and latency, optionally tokens) into the scenario's tasks.
 
-    Marked `measured` with n, the right answers and the 95% interval; returns the new scenario and
-    the eval tasks that matched no scenario task.
+    Each scenario task takes the results of the eval task `mapping` names for it (None: none), or
+    without a mapping entry, of the eval task with its own name. Marked `measured` with n, the right
+    answers and the 95% interval; returns the new scenario and the eval tasks no scenario task took.
+    `illustrative` results (the bundled sample) keep n and the interval but are marked assumed, and
+    the scenario becomes illustrative: nothing invented is ever called measured.
     """
-    by_task = {t.name: t for t in s.tasks}
-    unmatched = sorted(set(summary["task"]) - set(by_task))
+    kind, note = (
+        ("assumed", "illustrative sample results, not a measurement") if illustrative else ("measured", "")
+    )
+    mapping = mapping or {}
+    source = {t.name: mapping.get(t.name) if t.name in mapping else t.name for t in s.tasks}
+    unmatched = sorted(set(summary["task"]) - set(source.values()))
     tasks = []
     for t in s.tasks:
-        rows = summary[(summary["task"] == t.name) & summary["accuracy"].notna()]
+        rows = summary[(summary["task"] == source[t.name]) & summary["accuracy"].notna()]
         if rows.empty:
             tasks.append(t)
             continue
@@ -216,11 +311,11 @@ def apply_to_scenario(
             acc[model] = float(r["accuracy"])
             interval = (float(r["ci_low"]), float(r["ci_high"]))
             prov = prov.with_accuracy(
-                model, Provenance("measured", n=n, correct=int(r["correct"]), interval=interval, run=run)
+                model, Provenance(kind, n=n, correct=int(r["correct"]), interval=interval, run=run, note=note)
             )
             if r.get("latency_mean_s") is not None and not pd.isna(r["latency_mean_s"]):
                 lat[model] = float(r["latency_mean_s"])
-                prov = prov.with_latency(model, Provenance("measured", n=n, run=run))
+                prov = prov.with_latency(model, Provenance(kind, n=n, run=run, note=note))
         new = replace(t, accuracy=acc, latency_s=lat, provenance=prov)
         if tokens:
             first = rows.iloc[0]
@@ -228,10 +323,11 @@ def apply_to_scenario(
                 new,
                 input_tokens=float(first["input_tokens_mean"]),
                 output_tokens=float(first["output_tokens_mean"]),
-                provenance=replace(new.provenance, tokens=Provenance("measured", run=run)),
+                provenance=replace(new.provenance, tokens=Provenance(kind, run=run, note=note)),
             )
         tasks.append(new)
-    return s.with_tasks(tasks), unmatched
+    out = s.with_tasks(tasks)
+    return (replace(out, illustrative=True) if illustrative else out), unmatched
 
 
 def payback_at_interval_ends(s: Scenario) -> dict[str, int | None] | None:

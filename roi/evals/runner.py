@@ -100,8 +100,11 @@ class Runner:
     # --- persistence -----------------------------------------------------------------------------
 
     def open_run(self, run_id: int | None) -> int:
+        """Record a new run, or reopen one to resume; refused (nothing written) when a model or judge
+        of the run has no price, so the spend cap is never blind."""
         with self.store.engine.begin() as conn:
             if run_id is None:
+                check_priced(self.set, self.cfg.models)
                 return conn.execute(
                     insert(EvalRun).values(
                         set_name=self.set.name,
@@ -120,6 +123,7 @@ class Runner:
                     f"run {run_id} was made with a different version of the eval set; start a new run"
                 )
             self.cfg.models = json.loads(row["models"])
+            check_priced(self.set, self.cfg.models)
             self.cfg.batch = bool(row["batch"])
             conn.execute(update(EvalRun).where(EvalRun.id == run_id).values(status="running"))
             return run_id
@@ -250,10 +254,7 @@ class Runner:
     async def run(
         self, run_id: int | None = None, on_progress: Callable[[Progress], None] | None = None
     ) -> int:
-        if run_id is None:
-            check_priced(self.set, self.cfg.models)  # before a run is recorded
         run_id = self.open_run(run_id)
-        check_priced(self.set, self.cfg.models)  # a resumed run's models come from the store
         todo = self.pending(run_id)
         if self.cfg.batch:
             await self._run_batch(run_id, todo, on_progress)

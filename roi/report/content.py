@@ -22,7 +22,7 @@ from roi.report.assumptions import Assumption, assumptions
 from roi.report.branding import Branding
 from roi.scenario import Scenario
 from roi.sensitivity import accuracy_curve
-from roi.slides import slides
+from roi.slides import slides, under_heading
 
 FORMULAS: tuple[tuple[str, str], ...] = (
     (
@@ -123,7 +123,7 @@ def report_charts(r: Result) -> list[Chart]:
                 "accuracy-break-even",
                 f"How accurate {small} must be",
                 takeaway,
-                lambda k: charts.accuracy_break_even(curve, scale=k),
+                lambda k: under_heading(charts.accuracy_break_even(curve, scale=k), k),
             )
         )
     return out

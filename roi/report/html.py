@@ -24,6 +24,9 @@ SCENARIO_ID = "scenario"
 FIGURES_ID = "figures"
 PLOTLYJS_ID = "plotlyjs"
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+# Two charts with their headings fit on one printed A4 page (about 1,000 px of height) when each
+# is drawn this tall; a chart that needs more than TALL_CHART_PX (one row per task...) keeps its height.
+CHART_PX, TALL_CHART_PX = 380, 540
 
 _CSS = """
 :root { --accent: %(accent)s; --on-accent: %(on_accent)s; --ink: #24292F; --muted: #57606A; --line: #D0D7DE; }
@@ -45,7 +48,7 @@ h2 { font-size: 20px; margin: 32px 0 8px; color: var(--accent); }
 .tile .label { color: var(--muted); font-size: 13px; }
 .tile .value { font-size: 24px; font-weight: 650; }
 .tile .delta { color: var(--muted); font-size: 13px; }
-figure.chart { margin: 24px 0; break-inside: avoid; page-break-inside: avoid; }
+figure.chart { margin: 16px 0; break-inside: avoid; page-break-inside: avoid; }
 figure.chart h3 { margin: 0; font-size: 17px; }
 figure.chart .takeaway { margin: 2px 0 6px; color: var(--muted); }
 table { border-collapse: collapse; width: 100%%; font-size: 13px; }
@@ -117,7 +120,10 @@ def _tiles(rep: Report) -> str:
 def _charts(rep: Report) -> str:
     out = []
     for c in rep.charts:
-        div = c.figure(1.0).to_html(
+        fig = c.figure(1.0)
+        if (fig.layout.height or CHART_PX) <= TALL_CHART_PX:
+            fig.update_layout(height=CHART_PX)
+        div = fig.to_html(
             full_html=False, include_plotlyjs=False, div_id=f"chart-{c.key}", config=PLOT_CONFIG
         )
         out.append(

@@ -1,4 +1,9 @@
-"""Financial assumptions: one-time cost, overhead, staff cost, growth, horizon."""
+"""Financial assumptions: one-time cost, overhead, staff cost, growth, horizon.
+
+Amounts are text boxes so they read as people write them ("25,000"): a number input can only show
+plain digits. What is typed is parsed by `roi.numbers.parse_number`; a bad entry is refused with a
+message and the box goes back to the scenario's value.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,15 @@ from dataclasses import replace
 
 import streamlit as st
 
+from roi.numbers import parse_number, plain_number
 from roi.ui import state
 
 FIELDS = {
-    # key: (label, min, max, step, help, scale from the scenario's unit to the widget's)
+    # key: (label, min, max, help, scale from the scenario's unit to the widget's)
     "one_time_cost": (
         "One-time cost (USD)",
         0.0,
         10_000_000.0,
-        1000.0,
         "Setting routing up: engineering, evaluation, change.",
         1,
     ),
@@ -22,7 +27,6 @@ FIELDS = {
         "Monthly overhead (USD)",
         0.0,
         1_000_000.0,
-        100.0,
         "Running it: gateway, monitoring, upkeep.",
         1,
     ),
@@ -30,7 +34,6 @@ FIELDS = {
         "Staff cost per hour (USD)",
         0.0,
         5_000.0,
-        5.0,
         "Values the time people wait for interactive answers.",
         1,
     ),
@@ -38,7 +41,6 @@ FIELDS = {
         "Volume growth per month (%)",
         -50.0,
         100.0,
-        0.5,
         "Request volume grows by this much each month.",
         100,
     ),
@@ -50,8 +52,19 @@ def _key(field: str) -> str:
 
 
 def _on_change(field: str, factor: float) -> None:
-    value = state.value(_key(field)) / factor
-    state.set_scenario(replace(state.current_scenario(), **{field: value}))
+    label, lo, hi, *_ = FIELDS[field]
+    text = state.value(_key(field))
+    current = getattr(state.current_scenario(), field) * factor
+    try:
+        typed = parse_number(text)
+        if not lo <= typed <= hi:
+            raise ValueError(f"expected {plain_number(lo)} to {plain_number(hi)}, got {plain_number(typed)}")
+    except ValueError as exc:
+        state.flash("error", f"{label}: {exc}. Kept {plain_number(current)}.")
+        state.set_value(_key(field), plain_number(current))
+        return
+    state.set_value(_key(field), plain_number(typed))  # "150000" reads back as "150,000"
+    state.set_scenario(replace(state.current_scenario(), **{field: typed / factor}))
 
 
 def _on_horizon() -> None:
@@ -61,18 +74,14 @@ def _on_horizon() -> None:
 
 def money_inputs() -> None:
     s = state.current_scenario()
-    cols = st.columns(len(FIELDS) + 1)
-    for col, (field, (label, lo, hi, step, help_, factor)) in zip(cols, FIELDS.items(), strict=False):
-        col.number_input(
+    cols = st.columns(len(FIELDS) + 1, vertical_alignment="bottom")  # boxes in line when labels wrap
+    for col, (field, (label, _lo, _hi, help_, factor)) in zip(cols, FIELDS.items(), strict=False):
+        col.text_input(
             label,
-            min_value=lo,
-            max_value=hi,
-            step=step,
-            value=float(getattr(s, field) * factor),
-            key=_key(field),
+            key=state.seed(_key(field), plain_number(getattr(s, field) * factor)),
             on_change=_on_change,
             args=(field, factor),
-            help=help_,
+            help=f"{help_} Type an amount such as 25,000.",
         )
     cols[-1].number_input(
         "Horizon (months)",

@@ -1,18 +1,29 @@
-"""Routing widgets: per-task splits that always sum to 100%, cascades, the routine-work slider
-and the Optimize button. Callbacks edit the scenario; the engine does the arithmetic."""
+"""Routing widgets: one control per tier of work (routine / medium / hard), per-task splits that
+always sum to 100%, cascades, and the Optimize button (which refuses placeholder accuracies until
+they are measured or accepted). Callbacks edit the scenario; `roi.routing` does the arithmetic."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from roi import routing
 from roi.errors import ScenarioError
-from roi.optimize import optimize
+from roi.optimize import PlaceholderAccuracyError, accept_placeholders, optimize, placeholders
 from roi.present import share
 from roi.scenario import Scenario, Task
 from roi.ui import state
 
 SPLIT, CASCADE = "Split", "Cascade"
+TIER_LABELS = {
+    "routine": "Share of routine work on the small model (%)",
+    "medium": "Share of medium work on the middle model (%)",
+    "hard": "Share of hard work on the large model (%)",
+}
+PER_TASK = state.widget_key("routing_per_task")  # the per-task section stays open across reruns
+EVALUATE_PAGE = "pages/evaluate.py"
 
 
 def _split_key(task: str, model: str) -> str:
@@ -27,7 +38,8 @@ def _cascade_key(task: str, part: str) -> str:
     return state.seeded_key(f"casc:{task}:{part}")
 
 
-ROUTINE = state.seeded_key("routine")
+def tier_key(tier: str) -> str:
+    return state.seeded_key(f"tier:{tier}")
 
 
 def _on_split(task: str, model: str, models: list[str]) -> None:
@@ -38,7 +50,8 @@ def _on_split(task: str, model: str, models: list[str]) -> None:
     current = dict(t.routing.shares) if not t.routing.cascade else {t.routing.cascade[0]: 1.0}
     for m in models:
         current.setdefault(m, 0.0)
-    new = routing.rebalance(current, model, state.value(_split_key(task, model)) / 100)
+    ladder = routing.task_ladder(s, task)
+    new = routing.rebalance(current, model, state.value(_split_key(task, model)) / 100, ladder)
     for m, pct in routing.percentages(new, models).items():
         if m != model:
             state.set_value(_split_key(task, m), pct)
@@ -117,15 +130,27 @@ def task_controls(t: Task, models: list[str], small: str, baseline: str) -> None
             key=state.seed(_split_key(t.name, m), pct[m]),
             on_change=_on_split,
             args=(t.name, m, models),
+            help="Share taken from this model goes to the next model down its price ladder.",
         )
 
 
-def _on_routine(small: str, models: list[str]) -> None:
-    s = routing.set_routine_share(state.current_scenario(), small, state.value(ROUTINE) / 100)
+def per_task_section(s: Scenario, models: list[str], small: str) -> None:
+    """Every task's split or cascade, grouped by tier, in a section that stays as the user left it
+    (open or closed) through edits and Optimize."""
+    from roi.present import routing_words
+
+    with st.expander("Routing per task", key=PER_TASK, on_change="rerun"):
+        for t in s.tasks:
+            st.markdown(f"**{t.name}** · {t.complexity} · now: {routing_words(t.routing)}")
+            task_controls(t, models, small, s.baseline_model)
+
+
+def _on_tier(tier: str, models: list[str]) -> None:
+    s = routing.set_tier_share(state.current_scenario(), tier, state.value(tier_key(tier)) / 100)
     state.set_scenario(s)
     # move the per-task widgets to the new routing (assigning, not deleting: they are on the page)
     for t in s.tasks:
-        if t.complexity != "routine":
+        if t.complexity != tier:
             continue
         state.set_value(_mode_key(t.name), SPLIT)
         shown = [m for m in models if state.has(_split_key(t.name, m))]
@@ -133,24 +158,55 @@ def _on_routine(small: str, models: list[str]) -> None:
             state.set_value(_split_key(t.name, m), pct)
 
 
-def routine_slider(s: Scenario, small: str, models: list[str]) -> None:
-    value = routing.routine_share(s, small)
-    # mirror the scenario every run: per-task edits and Optimize move this share too
-    state.set_value(ROUTINE, round(100 * (value or 0.0)))
-    st.slider(
-        "Share of routine work on the small model (%)",
-        0,
-        100,
-        key=ROUTINE,
-        on_change=_on_routine,
-        args=(small, models),
-        disabled=value is None,
-        help=f"Routine tasks send this share to {small} and the rest to the baseline model ({s.baseline_model}).",
+def tier_controls(s: Scenario, models: list[str]) -> None:
+    """Routine, medium and hard work side by side (the article's 60 / 30 / 10), one slider each."""
+    cols = st.columns(3, border=True)
+    for col, tier in zip(cols, routing.tiers(s), strict=True):
+        usable = tier.model is not None and tier.rest is not None
+        # mirror the scenario every run: per-task edits and Optimize move these shares too
+        state.set_value(tier_key(tier.name), round(100 * (tier.share or 0.0)))
+        with col:
+            st.markdown(
+                f"**{tier.name.capitalize()} work** · {share(tier.volume_share, 0)} of requests"
+                f" · {len(tier.tasks)} task{'s' if len(tier.tasks) != 1 else ''}"
+            )
+            st.slider(
+                TIER_LABELS[tier.name],
+                0,
+                100,
+                key=tier_key(tier.name),
+                on_change=_on_tier,
+                args=(tier.name, models),
+                disabled=not usable or tier.share is None,
+                help="Cascades count where they start. Moving this replaces the tier's cascades with splits.",
+            )
+            st.caption(_tier_words(tier))
+
+
+def _tier_words(tier: routing.Tier) -> str:
+    if not tier.tasks:
+        return f"No {tier.name} tasks in this scenario."
+    if tier.model is None:
+        return f"No model has an accuracy for every {tier.name} task."
+    if tier.rest is None:
+        return f"Only {tier.model} has an accuracy for every {tier.name} task."
+    return f"On **{tier.model}**; the rest goes to {tier.rest}, the next model {_direction(tier)} by price."
+
+
+def _direction(tier: routing.Tier) -> str:
+    return (
+        "up"
+        if tier.rest is not None and tier.ladder.index(tier.rest) > tier.ladder.index(tier.model or "")
+        else "down"
     )
 
 
 def _on_optimize() -> None:
-    o = optimize(state.current_scenario())
+    try:
+        o = optimize(state.current_scenario())
+    except PlaceholderAccuracyError as exc:
+        state.flash("error", f"{exc}.")
+        return
     state.replace_scenario(o.scenario)
     parts = []
     for c in o.choices:
@@ -163,12 +219,39 @@ def _on_optimize() -> None:
     state.flash("success" if not o.infeasible else "warning", msg)
 
 
-def optimize_button() -> None:
-    st.button(
-        "Optimize",
-        type="primary",
-        on_click=_on_optimize,
-        icon=":material/auto_fix_high:",
-        help="Apply the cheapest split per task that meets its accuracy floor (or today's accuracy "
-        "where no floor is set) and its latency ceiling.",
+def _on_accept() -> None:
+    state.edit_scenario(
+        lambda s: accept_placeholders(s, date.today()),
+        success="Accepted the placeholder accuracies as assumptions (recorded in the scenario). "
+        "They stay marked as placeholders until sample runs measure them.",
+        refused="Not accepted",
     )
+
+
+def optimize_button(s: Scenario) -> None:
+    """Optimize, and while accuracies are placeholders, where to measure them or how to accept them;
+    one row, each label as wide as it needs."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.button(
+            "Optimize",
+            type="primary",
+            on_click=_on_optimize,
+            icon=":material/auto_fix_high:",
+            width="content",
+            help="Apply the cheapest split per task that meets its accuracy floor (or today's accuracy "
+            "where no floor is set) and its latency ceiling.",
+        )
+        if not placeholders(s).pending:
+            return
+        try:
+            st.page_link(EVALUATE_PAGE, label="Measure them on Evaluate", icon=":material/fact_check:")
+        except StreamlitPageNotFoundError:  # a page run on its own (page tests): no router to link through
+            st.caption("Measure them on the Evaluate page.")
+        st.button(
+            "Accept placeholders",
+            on_click=_on_accept,
+            icon=":material/done_all:",
+            width="content",
+            help="Optimize on the placeholder accuracies anyway: the acceptance is recorded in the "
+            "scenario (saved with it) and the numbers stay marked as placeholders.",
+        )

@@ -64,6 +64,7 @@ _message: _Value[tuple[str, str] | None] = _Value("message", lambda: None)
 _share_seen: _Value[str | None] = _Value("share_seen", lambda: None)
 _handled: _Value[dict[str, str]] = _Value("handled_uploads", dict)  # purpose -> file id handled
 _watched_run: _Value[int | None] = _Value("watched_run", lambda: None)  # a sample run in progress
+_upload_box: _Value[dict[str, int]] = _Value("upload_box", dict)  # purpose -> generation of its box
 
 # for tests that set up or inspect a session (AppTest), never for app code
 SCENARIO_KEY, LOADED_KEY, WATCHED_RUN_KEY = _scenario.key, _loaded.key, _watched_run.key
@@ -224,18 +225,36 @@ def first_time(purpose: str, file_id: str) -> bool:
     return True
 
 
+def upload_box_key(purpose: str) -> str:
+    """Key of an upload box that can be emptied: the browser keeps a box's files until the box is
+    replaced, so emptying it means drawing a new box under a new key (`empty_upload_box`)."""
+    return widget_key(f"{purpose}:{_upload_box.get().get(purpose, 0)}")
+
+
+def empty_upload_box(purpose: str) -> None:
+    """The next run draws an empty box (e.g. after its files were imported, so a rerun or a later
+    click cannot import them again)."""
+    boxes = _upload_box.get()
+    clear_widgets(upload_box_key(purpose))
+    boxes[purpose] = boxes.get(purpose, 0) + 1
+
+
 def apply_share_link() -> None:
-    """Restore a scenario from the URL's `s` parameter once per link; a bad link changes nothing."""
-    param = st.query_params.get(share.PARAM)
-    if not param or _share_seen.get() == param:
+    """Open the scenario a share link names (`roi.share`) once per link; a bad link changes nothing."""
+    params = {k: v for k in share.PARAMS if (v := st.query_params.get(k))}
+    seen = "&".join(f"{k}={v}" for k, v in sorted(params.items()))
+    if not params or _share_seen.get() == seen:
         return
-    _share_seen.set(param)
+    _share_seen.set(seen)
     try:
-        s = check(share.decode(param))
+        opened = share.open_link(params, store().open_revision)
+        if opened is None:
+            return
+        s = check(opened[0])
     except ScenarioError as exc:
         flash("error", f"{exc}. The scenario you had is unchanged.")
         return
-    replace_scenario(s)
+    replace_scenario(s, loaded=opened[1])
     flash("success", f'Opened the shared scenario "{s.name}".')
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from roi import present
 from roi.engine import Result
+from roi.optimize import placeholders
 from roi.scenario import Scenario
 from roi.ui import state
 
@@ -20,21 +21,28 @@ def chart(fig: go.Figure, key: str) -> None:
 
 
 def tiles(r: Result) -> None:
+    """The headline tiles in rows of four (money first, then time, accuracy and payback)."""
     ts = present.headline_tiles(r)
-    for row in (ts[:3], ts[3:]):
+    for row in (ts[i : i + 4] for i in range(0, len(ts), 4)):
         for col, t in zip(st.columns(len(row), border=True), row, strict=True):
-            col.metric(t.label, t.value, t.delta, delta_color=t.delta_color, help=t.help)
+            col.metric(
+                t.label, t.value, t.delta, delta_color=t.delta_color, help=t.help, delta_arrow=t.delta_arrow
+            )
 
 
 def scenario_banner(s: Scenario) -> None:
     st.caption(f"Scenario: **{s.name}** · prices as of {s.as_of.isoformat()} · {len(s.tasks)} tasks")
     if s.illustrative:
         measured = s.measured_accuracies()
-        rest = f" except the {measured} accuracies measured by sample runs" if measured else ""
-        st.info(
-            f"Illustrative demo data: every number is an assumption{rest}, not a measurement.",
-            icon=":material/info:",
+        sentence = (
+            f"Illustrative demo data. Measured by sample runs: {measured} "
+            f"{'accuracy' if measured == 1 else 'accuracies'}; every other number is an assumption."
+            if measured
+            else "Illustrative demo data: every number is an assumption, not a measurement."
         )
+        st.info(sentence, icon=":material/info:")
+    if words := present.placeholder_words(placeholders(s)):
+        st.warning(words, icon=":material/science:")
 
 
 PRESENTATION_TOGGLE = state.widget_key("presentation")
@@ -51,9 +59,18 @@ def sidebar() -> None:
     branding = load_branding(state.store())
     if branding.logo_png:
         st.logo(branding.logo_png)
+    if state.presenting():  # full screen: nothing in the sidebar, so Streamlit draws none
+        return
     with st.sidebar:
         if branding.firm_name:
             st.markdown(f"**{branding.firm_name}**")
+        ph = placeholders(state.current_scenario())
+        if ph.count:  # on every page, including those without the scenario banner
+            st.caption(
+                f":material/science: {ph.count} placeholder accuracies, "
+                + ("not measured" if ph.pending else f"accepted {ph.accepted_on}"),
+                help=present.placeholder_words(ph),
+            )
         state.set_value(PRESENTATION_TOGGLE, state.presenting())  # follows the mode however it changed
         st.toggle(
             "Presentation mode",

@@ -24,17 +24,21 @@ class Ingested:
 
 
 def read_sources(
-    sources: list[str | Path | tuple[str, bytes]],
+    sources: list[str | Path | tuple[str, bytes] | tuple[str, bytes, dict[str, str] | None]],
     *,
     format: str | None = None,
     mapping: dict[str, str] | None = None,
 ) -> list[tuple[ReadResult, str, bytes]]:
-    """Read every file (or database URL) first: one bad file refuses the batch before anything is stored."""
+    """Read every file (or database URL) first: one bad file refuses the batch before anything is stored.
+
+    An uploaded file is `(name, bytes)`, or `(name, bytes, mapping)` with its own column mapping.
+    """
     out = []
     for src in sources:
         if isinstance(src, tuple):
-            name, data = src
-            out.append((read_usage(data, name=name, format=format, mapping=mapping), name, data))
+            name, data, *own = src
+            m = own[0] if own else mapping
+            out.append((read_usage(data, name=name, format=format, mapping=m), name, data))
         elif isinstance(src, str) and "://" in src:
             from roi.usage.dbsource import read_litellm_db
 
@@ -96,6 +100,7 @@ def ingest(
         doc = summary(stored[stored["import_id"] == one.import_id], one.format)  # this import only
         doc |= {"rows": one.rows, "skipped_duplicates": one.skipped_duplicates, "replaced": one.replaced}
         doc["warnings"] = one.warnings
+        doc["notes"] = one.notes
         return Ingested([one], doc)
     items = read_sources(sources, format=format, mapping=mapping)
     summaries = store_results(store, items)
@@ -106,6 +111,7 @@ def ingest(
     doc["skipped_duplicates"] = sum(s.skipped_duplicates for s in summaries)
     doc["replaced"] = sum(s.replaced for s in summaries)
     doc["warnings"] = [w for s in summaries for w in s.warnings]
+    doc["notes"] = [n for s in summaries for n in s.notes]
     return Ingested(summaries, doc)
 
 

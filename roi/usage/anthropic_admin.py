@@ -3,7 +3,7 @@
 See the usage-format notes, FORMATS.md ("Anthropic", "The cache trap"). Token buckets are additive already. The
 usage report nests cache writes under `cache_creation.ephemeral_{5m,1h}_input_tokens`; those nested
 fields are the ones read (a flat `cache_creation_input_tokens` does not exist there). Errors name
-the bucket as the row and the JSON path as the column.
+the line and column of the bad value (as a text editor shows them), its JSON path, and the bucket.
 """
 
 from __future__ import annotations
@@ -94,10 +94,13 @@ def _load_json(text: str, name: str) -> Any:
 
 
 class _Where:
-    """Names a place in the report: row = bucket number (1-based), column = JSON path."""
+    """Names a place in the report as a text editor finds it (line and column of the value) and
+    as the report is built (JSON path; page, bucket and result numbers)."""
 
-    def __init__(self, name: str, page: int | None, bucket: int, result: int | None = None) -> None:
-        self.name, self.page, self.bucket, self.result = name, page, bucket, result
+    def __init__(
+        self, name: str, page: int | None, bucket: int, result: int | None = None, text: str = ""
+    ) -> None:
+        self.name, self.page, self.bucket, self.result, self.text = name, page, bucket, result, text
 
     def path(self, field: str) -> str:
         p = "" if self.page is None else f"[{self.page}]."
@@ -111,9 +114,77 @@ class _Where:
         place += f"bucket {self.bucket + 1}"
         if self.result is not None:
             place += f", result {self.result + 1}"
-        return UsageFormatError(
-            self.name, f"{message} ({place})", row=self.bucket + 1, column=self.path(field)
-        )
+        steps: list[str | int] = ["data", self.bucket]
+        if self.result is not None:
+            steps += ["results", self.result]
+        steps += [f for f in field.split(".") if f]
+        at = _line_column(self.text, self.page, steps)
+        line = f"line {at[0]}, column {at[1]}, " if at else ""
+        return UsageFormatError(self.name, f"{line}at {self.path(field)}: {message} ({place})")
+
+
+def _line_column(text: str, page: int | None, steps: list[str | int]) -> tuple[int, int] | None:
+    """Line and column (1-based) where the value at `steps` of report page `page` starts in the
+    file, or None if it cannot be found (the message still names the JSON path)."""
+    if not text:
+        return None
+    try:
+        try:
+            doc, start = json.loads(text), 0
+        except json.JSONDecodeError:  # pages written one after another: find the page's own start
+            doc, start = None, _nth_document(text, page or 0)
+        if isinstance(doc, list):
+            bare = _pages_of(doc) != doc  # a bare list of buckets: `data` is the file itself
+            steps = steps[1:] if bare else [page or 0, *steps]
+        # a missing field: where its object starts
+        i = next(j for n in range(len(steps), 0, -1) if (j := _value_at(text, start, steps[:n])) is not None)
+    except (ValueError, IndexError, StopIteration):
+        return None
+    line = text.count("\n", 0, i) + 1
+    return line, i - (text.rfind("\n", 0, i) + 1) + 1
+
+
+_GAP = " \t\r\n"
+
+
+def _skip(text: str, i: int, also: str = "") -> int:
+    while i < len(text) and text[i] in _GAP + also:
+        i += 1
+    return i
+
+
+def _nth_document(text: str, n: int) -> int:
+    """Where the n-th of several JSON documents written one after another starts."""
+    dec, i = json.JSONDecoder(), _skip(text, 0, ",")
+    for _ in range(n):
+        i = _skip(text, dec.raw_decode(text, i)[1], ",")
+    return i
+
+
+def _value_at(text: str, i: int, steps: list[str | int]) -> int | None:
+    """Follow object keys and array indexes from the value at `i`; the position reached."""
+    dec = json.JSONDecoder()
+    for step in steps:
+        i = _skip(text, i)
+        if isinstance(step, int):
+            if text[i] != "[":
+                return None
+            i += 1
+            for _ in range(step):
+                i = _skip(text, dec.raw_decode(text, _skip(text, i))[1], ",")
+            continue
+        if text[i] != "{":
+            return None
+        i = _skip(text, i + 1)
+        while text[i] != "}":
+            key, i = json.decoder.scanstring(text, i + 1)
+            i = _skip(text, _skip(text, i) + 1)  # past the colon
+            if key == step:
+                break
+            i = _skip(text, dec.raw_decode(text, i)[1], ",")
+        else:
+            return None
+    return _skip(text, i)
 
 
 def _show(v: Any) -> str:
@@ -159,7 +230,9 @@ def _dim(res: dict, key: str) -> Any:
     return str(v).strip()
 
 
-def _walk(doc: Any, name: str, kind: str) -> Iterator[tuple[_Where, pd.Timestamp, pd.Timestamp, list]]:
+def _walk(
+    doc: Any, name: str, kind: str, text: str = ""
+) -> Iterator[tuple[_Where, pd.Timestamp, pd.Timestamp, list]]:
     """Every bucket of every page with its start, end and results (validated shapes)."""
     pages = _pages_of(doc)
     if not pages:
@@ -174,7 +247,7 @@ def _walk(doc: Any, name: str, kind: str) -> Iterator[tuple[_Where, pd.Timestamp
                 column=f"[{p}].data" if multi else "data",
             )
         for b, bucket in enumerate(page["data"]):
-            where = _Where(name, p if multi else None, b)
+            where = _Where(name, p if multi else None, b, text=text)
             if not isinstance(bucket, dict):
                 raise where.error("", f"expected a bucket object, got {_show(bucket)}")
             start = _timestamp(bucket, "starting_at", where)
@@ -194,12 +267,12 @@ def _read_report(
     doc = _load_json(text, name)
     rows: list[dict] = []
     empty = 0
-    for where, start, end, results in _walk(doc, name, kind):
+    for where, start, end, results in _walk(doc, name, kind, text):
         if not results:
             empty += 1
             continue
         for r, res in enumerate(results):
-            w = _Where(name, where.page, where.bucket, r)
+            w = _Where(name, where.page, where.bucket, r, text=text)
             if not isinstance(res, dict):
                 raise w.error("", f"expected a result object, got {_show(res)}")
             rows.append({**to_row(res, w), "start": start, "end": end})

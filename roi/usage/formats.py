@@ -11,11 +11,11 @@ from pathlib import Path
 from roi.errors import UsageFormatError
 from roi.jsondoc import loads_pages
 from roi.usage.csvio import decode, read_text_table
-from roi.usage.reader import Reader
+from roi.usage.reader import Reader, UnrecognizedColumns
 from roi.usage.registry import READERS
 from roi.usage.schema import ReadResult, with_context_band
 
-__all__ = ["READERS", "Reader", "detect_format", "read_usage"]
+__all__ = ["READERS", "Reader", "UnrecognizedColumns", "detect_format", "read_usage"]
 
 
 def detect_format(text: str, name: str) -> Reader:
@@ -36,13 +36,19 @@ def detect_format(text: str, name: str) -> Reader:
             return r
     if READERS["generic"].detect(columns):
         return READERS["generic"]
-    raise UsageFormatError(
+    raise UnrecognizedColumns(
         name,
         "could not recognize the columns ("
         + ", ".join(sorted(columns))[:200]
         + "); choose the format or map the columns (timestamp, model, token columns)",
         row=1,
     )
+
+
+def header_columns(data: bytes, name: str) -> list[str]:
+    """A CSV's column names (lower case), for the column-mapping step."""
+    text = decode(data, name)
+    return list(read_text_table(text.lstrip().split("\n", 1)[0] + "\n", name)[0].columns)
 
 
 def read_usage(

@@ -6,6 +6,18 @@ do), map only the uncached input to `input_tokens`, or the cached tokens are pri
 
 `mapping` (normalized field -> file column, from the upload page or `roi ingest --map
 field=column`) overrides the aliases below.
+
+Requests or buckets? A file with a request-count column has buckets with that count (unless it
+also has request ids: then each row is a request). Without a count column, rows are read as one
+request each when the file looks per-request: it has a request id, or a latency / time-to-first-
+token column (a latency belongs to one request), or timestamps with seconds, or minutes off the
+quarter hour (providers' buckets start on the day, the hour or a quarter of it, also in time zones
+half an hour off UTC; requests arrive at any second). Otherwise rows are time buckets whose request
+count is unknown. `rows=requests` or `rows=buckets` in the mapping
+overrides the decision, which the result states in its notes.
+
+Latency and TTFT columns are read with their unit: a name ending in `_ms` (`latency_ms`,
+`duration_ms`, `ttft_ms`) is milliseconds, anything else seconds.
 """
 
 from __future__ import annotations
@@ -26,7 +38,7 @@ from roi.usage.csvio import (
     strings,
     timestamps,
 )
-from roi.usage.reader import Reader
+from roi.usage.reader import Reader, UnrecognizedColumns
 from roi.usage.schema import ReadResult, normalized
 
 FORMAT = "generic"
@@ -52,10 +64,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "cache_write_1h_tokens": ("cache_write_1h_tokens",),
     "requests": ("requests", "request_count", "num_requests", "count"),
     "reported_cost_usd": ("cost", "cost_usd", "spend", "amount"),
-    "latency_s": ("latency", "latency_s", "duration_s"),
-    "ttft_s": ("ttft", "ttft_s"),
+    "latency_s": ("latency", "latency_s", "latency_ms", "duration_s", "duration_ms"),
+    "ttft_s": ("ttft", "ttft_s", "ttft_ms"),
     "request_id": ("request_id",),
-    "tag": ("tag", "tags", "task", "label"),
+    "task": ("task", "task_name"),
+    "tag": ("tag", "tags", "label"),
     "workspace": ("workspace", "workspace_id"),
     "api_key": ("api_key", "api_key_id", "api_key_name"),
     "project": ("project", "project_id"),
@@ -63,6 +76,21 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "service_tier": ("service_tier",),
 }
 GENERIC_FIELDS: tuple[str, ...] = tuple(ALIASES)
+# the fields the Usage page's mapping step offers, most needed first
+MAPPING_FIELDS = (
+    "timestamp",
+    "model",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_5m_tokens",
+    "requests",
+    "reported_cost_usd",
+    "latency_s",
+    "ttft_s",
+    "request_id",
+    "task",
+)
 TOKEN_FIELDS = (
     "input_tokens",
     "output_tokens",
@@ -70,10 +98,25 @@ TOKEN_FIELDS = (
     "cache_write_5m_tokens",
     "cache_write_1h_tokens",
 )
-_TEXT_FIELDS = ("model", "request_id", "tag", "workspace", "api_key", "project", "user", "service_tier")
+_TEXT_FIELDS = (
+    "model",
+    "request_id",
+    "task",
+    "tag",
+    "workspace",
+    "api_key",
+    "project",
+    "user",
+    "service_tier",
+)
 _NUMBER_FIELDS = ("requests", *TOKEN_FIELDS, "reported_cost_usd", "latency_s", "ttft_s")
 _NEGATIVE_OK = ("reported_cost_usd",)  # credits
 _DMY = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2\d{2,4}\b")
+_MILLISECONDS = re.compile(r"(^|_)(ms|msec|millis|milliseconds)$")
+_TIMINGS = ("latency_s", "ttft_s")
+# `rows` in a mapping is no column: it says what a row is ("requests" or "buckets")
+ROWS = "rows"
+ROWS_CHOICES = ("requests", "buckets")
 
 
 def _first(columns: set[str] | list[str], field: str, taken: set[str] = frozenset()) -> str | None:
@@ -94,10 +137,13 @@ def resolve_columns(columns: list[str], name: str, mapping: dict[str, str] | Non
     chosen: dict[str, str] = {}
     for field, column in (mapping or {}).items():
         key = str(field).strip().lower()
+        if key == ROWS:
+            continue  # not a column (see rows_choice)
         if key not in ALIASES:
             raise UsageFormatError(
                 name,
-                f"unknown field “{field}” in the column mapping; known fields: {', '.join(GENERIC_FIELDS)}",
+                f"unknown field “{field}” in the column mapping; known fields: "
+                f"{', '.join(GENERIC_FIELDS)}, {ROWS} (requests or buckets)",
             )
         if column is None or not str(column).strip():
             continue
@@ -115,11 +161,11 @@ def resolve_columns(columns: list[str], name: str, mapping: dict[str, str] | Non
             chosen[field] = col
             taken.add(col)
     if "timestamp" not in chosen:
-        raise UsageFormatError(name, "no timestamp column found; map one (timestamp=<column>)", row=1)
+        raise UnrecognizedColumns(name, "no timestamp column found; map one (timestamp=<column>)", row=1)
     if "model" not in chosen:
-        raise UsageFormatError(name, "no model column found; map one (model=<column>)", row=1)
+        raise UnrecognizedColumns(name, "no model column found; map one (model=<column>)", row=1)
     if not any(f in chosen for f in TOKEN_FIELDS):
-        raise UsageFormatError(
+        raise UnrecognizedColumns(
             name,
             "no token columns found; map at least one (input_tokens=<column>, output_tokens=<column>)",
             row=1,
@@ -127,15 +173,67 @@ def resolve_columns(columns: list[str], name: str, mapping: dict[str, str] | Non
     return chosen
 
 
+def rows_choice(name: str, mapping: dict[str, str] | None) -> str | None:
+    """The mapping's `rows=requests` / `rows=buckets`, if it says; None lets the file decide."""
+    for field, value in (mapping or {}).items():
+        if str(field).strip().lower() == ROWS and value is not None and str(value).strip():
+            choice = str(value).strip().lower()
+            if choice not in ROWS_CHOICES:
+                raise UsageFormatError(
+                    name, f"rows={value}: expected rows=requests (one request per row) or rows=buckets"
+                )
+            return choice
+    return None
+
+
+def rows_are_requests(cols: dict[str, str], start: pd.Series, choice: str | None) -> tuple[bool, str]:
+    """Whether each row is one request, and why, in words (see the module docstring)."""
+    if choice == "requests":
+        return True, "each row is read as one request, as chosen"
+    if choice == "buckets":
+        return False, "each row is read as a time bucket with no request count, as chosen"
+    if "requests" in cols:
+        if "request_id" in cols:
+            return True, f"each row is one request (request ids in “{cols['request_id']}”)"
+        return False, f"rows are time buckets with their request count in “{cols['requests']}”"
+    if "request_id" in cols:
+        return (
+            True,
+            f"each row is one request: no request-count column, request ids in “{cols['request_id']}”",
+        )
+    timed = [cols[f] for f in _TIMINGS if f in cols]
+    if timed:
+        return True, (
+            "each row is one request: no request-count column, and each row has its own latency "
+            f"(“{timed[0]}”)"
+        )
+    if len(start) and bool(((start != start.dt.floor("min")) | (start.dt.minute % 15 != 0)).any()):
+        return True, (
+            "each row is one request: no request-count column, and times to the minute or second "
+            "(providers' buckets start on the day, the hour or a quarter of it)"
+        )
+    return False, (
+        "rows are time buckets with no request count: no request-count column, no request ids or "
+        "latencies, and times on whole days, hours or quarter hours"
+    )
+
+
+def seconds_per_unit(column: str) -> float:
+    """Latency columns in milliseconds say so in their name (`latency_ms`); others are seconds."""
+    return 0.001 if _MILLISECONDS.search(column) else 1.0
+
+
 def read(content: str, name: str, mapping: dict[str, str] | None = None) -> ReadResult:
     warnings: list[str] = []
     df, dialect = read_text_table(content, name)
+    choice = rows_choice(name, mapping)
     cols = resolve_columns(list(df.columns), name, mapping)
     df = drop_blank_and_total_rows(df, warnings, name)
-    per_request = "request_id" in cols
 
     out = pd.DataFrame(index=df.index)
     out["start"] = _times(df, cols["timestamp"], name, dialect)
+    per_request, why = rows_are_requests(cols, out["start"], choice)
+    notes = [f"{name}: {why}"]
     for field in _TEXT_FIELDS:
         if field in cols:
             out[field] = strings(df, cols[field])
@@ -152,12 +250,17 @@ def read(content: str, name: str, mapping: dict[str, str] | None = None) -> Read
             out[field] = numbers(
                 df, cols[field], name, dialect, allow_negative=field in _NEGATIVE_OK, required=True
             )
+    for field in _TIMINGS:
+        if field in cols:
+            unit = seconds_per_unit(cols[field])
+            out[field] = out[field] * unit
+            notes.append(f"{name}: “{cols[field]}” read in {'milliseconds' if unit < 1 else 'seconds'}")
     if "requests" not in cols:
         out["requests"] = 1.0 if per_request else np.nan
     else:
         out["requests"] = out["requests"].fillna(1.0) if per_request else out["requests"]
     out = out.rename(columns={"model": "model_raw"})
-    return ReadResult(FORMAT, normalized(out), warnings, per_request=per_request)
+    return ReadResult(FORMAT, normalized(out), warnings, per_request=per_request, notes=notes)
 
 
 def _times(df: pd.DataFrame, column: str, name: str, dialect: Dialect) -> pd.Series:

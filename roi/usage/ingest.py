@@ -45,6 +45,7 @@ class ImportSummary:
     skipped_duplicates: int
     replaced: int
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the file was read (see ReadResult.notes)
 
     def describe(self) -> str:
         """What happened to the file, in words (CLI and Usage page)."""
@@ -214,6 +215,7 @@ def store_results(store: Store, items: list[tuple[ReadResult, str, bytes]]) -> l
                     skipped,
                     replaced,
                     result.warnings,
+                    result.notes,
                 )
             )
     return summaries

@@ -10,7 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from roi.errors import UsageFormatError
 from roi.usage.schema import ReadResult
+
+
+class UnrecognizedColumns(UsageFormatError):
+    """A CSV whose header no reader recognizes (no timestamp, model or token columns found): the one
+    refusal that saying which column is which (the generic reader's mapping) can fix. A file whose
+    columns were recognized but whose values are bad, or broken JSON, is refused otherwise."""
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ class ReadResult:
     frame: pd.DataFrame  # exactly COLUMNS
     warnings: list[str] = field(default_factory=list)  # skipped blank rows, total rows, empty buckets
     per_request: bool = False  # one row per request (dedup by request_id) vs time buckets
+    notes: list[str] = field(default_factory=list)  # how the file was read (rows = requests? units)
 
 
 def empty_frame(n: int = 0) -> pd.DataFrame:

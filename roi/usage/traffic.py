@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from roi.errors import ScenarioError
+from roi.numbers import day_span
 from roi.provenance import Provenance, TaskProvenance
 from roi.scenario import Routing, Scenario, Task
 from roi.usage.schema import TOKEN_COLUMNS
@@ -31,6 +33,49 @@ class GroupTraffic:
     tokens: dict[str, float]  # totals over the period
     model_tokens: dict[str, float]  # output tokens per model (mix when requests are unknown)
     model_requests: dict[str, float]
+
+
+def default_dimension(priced: pd.DataFrame) -> str:
+    """One task per what the files call a task: their task column, else their tag, else the model."""
+    u = priced[(priced["kind"] == "usage") & priced["model"].notna()]
+    for by in ("task", "tag"):
+        if by in u and u[by].notna().any():
+            return by
+    return "model"
+
+
+def source_files(priced: pd.DataFrame, imports: pd.DataFrame) -> list[str]:
+    """The files the traffic comes from: imports with usage rows (a bill adds no traffic), in
+    import order."""
+    used = set(priced.loc[priced["kind"] == "usage", "import_id"].dropna().astype(int))
+    return [str(f) for i, f in zip(imports["id"], imports["file_name"], strict=True) if int(i) in used]
+
+
+def workload_name(files: list[str], period: tuple[date, date] | None = None) -> str:
+    """The scenario made from usage, named after its files and days: 'Usage of a.csv, 1–31 Oct 2026'."""
+    if not files:
+        head = "Imported usage"
+    elif len(files) == 1:
+        head = f"Usage of {files[0]}"
+    elif len(files) == 2:
+        head = f"Usage of {files[0]} and {files[1]}"
+    else:
+        head = f"Usage of {files[0]} and {len(files) - 1} more files"
+    return head if period is None else f"{head}, {day_span(*period)}"
+
+
+def placeholder_tasks(s: Scenario) -> list[str]:
+    """Tasks whose accuracy is still the placeholder `scenario_from_usage` put there, for some model."""
+    return [
+        t.name
+        for t in s.tasks
+        if any(
+            (p := t.provenance.of_accuracy(m)) is not None
+            and p.kind == "assumed"
+            and p.note == PLACEHOLDER.note
+            for m in t.accuracy
+        )
+    ]
 
 
 def traffic(priced: pd.DataFrame, by: str) -> list[GroupTraffic]:
@@ -65,8 +110,10 @@ def scenario_from_usage(
     requests_per_month: dict[str, float] | None = None,
     *,
     files: list[str] | None = None,
+    period: tuple[date, date] | None = None,
 ) -> Scenario:
-    """A scenario whose tasks are the imported traffic and whose baseline is today's actual mix.
+    """A scenario whose tasks are the imported traffic and whose baseline is today's actual mix,
+    named after the files and days it comes from (`workload_name`).
 
     Routing starts equal to the baseline (nothing changes until the user routes); accuracy is an
     equal placeholder for every model, marked assumed, and errors cost nothing until the user says.
@@ -123,7 +170,7 @@ def scenario_from_usage(
     )
     return replace(
         base,
-        name=f"{base.name} (from usage)" if not base.name.endswith("(from usage)") else base.name,
+        name=workload_name(list(files or ()), period),
         tasks=tuple(tasks),
         baseline_model=biggest,
         illustrative=False,

@@ -17,6 +17,7 @@ import pytest
 from roi import charts, routing
 from roi.catalog import custom_price
 from roi.engine import Result, compute
+from roi.numbers import money
 from roi.optimize import frontier
 from roi.scenario import demo_scenario
 from roi.sensitivity import AccuracyCurve, accuracy_curve, tornado
@@ -53,14 +54,17 @@ def test_monthly_spend_draws_the_projection(demo):
     assert fig.layout.title.text == "Monthly token spend"
 
 
-def test_cumulative_net_benefit_draws_the_cumulative_and_marks_payback(demo):
+def test_cumulative_net_benefit_draws_the_cumulative_from_month_0_and_marks_payback(demo):
     p = demo.projection
     fig = charts.cumulative_net_benefit(demo)
-    (bars,) = fig.data
-    close(bars.x, p.months)
-    close(bars.y, p.cumulative)
+    (line,) = fig.data
+    # a line from month 0, where only the one-time cost has been spent, to the horizon
+    assert line.type == "scatter" and "lines" in line.mode
+    close(line.x, [0, *p.months])
+    close(line.y, [-demo.scenario.one_time_cost, *p.cumulative])
+    assert line.y[0] == -25_000
     # red while under water, green from payback on
-    assert list(bars.marker.color) == [charts.GOOD if v >= 0 else charts.BAD for v in p.cumulative]
+    assert list(line.marker.color) == [charts.GOOD if v >= 0 else charts.BAD for v in line.y]
     assert p.payback_month == 3
     assert vlines(fig) == [3]
     assert fig.layout.annotations[0].text == "payback: month 3"
@@ -70,7 +74,7 @@ def test_cumulative_net_benefit_marks_no_payback_when_there_is_none():
     r = compute(replace(demo_scenario(), one_time_cost=1e9))
     assert r.projection.payback_month is None
     fig = charts.cumulative_net_benefit(r)
-    close(fig.data[0].y, r.projection.cumulative)
+    close(fig.data[0].y, [-1e9, *r.projection.cumulative])
     assert vlines(fig) == []
 
 
@@ -128,8 +132,9 @@ def test_compare_scenarios_draws_each_cumulative_in_order(demo):
     costly = compute(replace(demo_scenario(), one_time_cost=50_000.0))
     fig = charts.compare_scenarios({"demo": demo, "costly": costly})
     assert [t.name for t in fig.data] == ["demo", "costly"]
-    close(fig.data[0].y, demo.projection.cumulative)
-    close(fig.data[1].y, costly.projection.cumulative)
+    close(fig.data[0].x, [0, *demo.projection.months])
+    close(fig.data[0].y, [-25_000, *demo.projection.cumulative])
+    close(fig.data[1].y, [-50_000, *costly.projection.cumulative])
     assert [t.line.color for t in fig.data] == charts.PALETTE[:2]
 
 
@@ -148,7 +153,7 @@ def test_tornado_bars_reach_the_lows_and_highs(demo):
     close(low.customdata, [b.low for b in bars])
     close(high.customdata, [b.high for b in bars])
     assert vlines(fig) == [base]
-    assert f"${abs(base):,.0f}" in fig.layout.title.text
+    assert f"${abs(base):,.0f}" in fig.layout.title.subtitle.text  # the value as entered, under the title
 
 
 def test_accuracy_break_even_draws_the_curve_and_marks_assumed_and_break_even(demo):
@@ -317,3 +322,98 @@ def test_charts_import_nothing_that_computes():
         modules = {n.module for n in runtime if isinstance(n, ast.ImportFrom)}
         modules |= {a.name for n in runtime if isinstance(n, ast.Import) for a in n.names}
         assert not modules & {"roi.optimize", "roi.catalog", "roi.catalog.prices"}, path.name
+
+
+# --- what a partner reads at a glance --------------------------------------------------------------
+
+MONEY_TICK = r"^-?\$[0-9][0-9,]*(\.[0-9]+)?[kMB]?$"
+
+
+def money_axes(fig: go.Figure) -> list:
+    axes = [fig.layout.xaxis, fig.layout.yaxis]
+    return [a for a in axes if a.title.text and ("USD" in a.title.text or "$" in a.title.text)]
+
+
+def scenario_figures(r: Result) -> dict[str, go.Figure]:
+    return {
+        "monthly_spend": charts.monthly_spend(r),
+        "cumulative": charts.cumulative_net_benefit(r),
+        "by_model": charts.spend_by_model(r),
+        "frontier": charts.cost_vs_accuracy(r, frontier(r.matrix)),
+        "waterfall": charts.benefit_waterfall(r),
+        "compare": charts.compare_scenarios({"a": r}),
+        "tornado": charts.tornado(tornado(r.scenario)),
+        "accuracy": charts.accuracy_break_even(accuracy_curve(r.scenario, routing.small_model(r.scenario))),
+    }
+
+
+def losing() -> Result:
+    """Everything on Haiku: tokens 93% cheaper, errors cost millions (net benefit about −$28.7M)."""
+    s = demo_scenario()
+    s = s.with_tasks([replace(t, routing=routing.Routing(shares={"claude-haiku-4-5": 1.0})) for t in s.tasks])
+    return compute(s)
+
+
+@pytest.mark.parametrize("which", ["demo", "losing"])
+def test_money_axes_read_like_money_and_are_never_rotated(demo, which):
+    import re
+
+    r = demo if which == "demo" else losing()
+    for name, fig in scenario_figures(r).items():
+        axes = money_axes(fig)
+        assert axes, name
+        for axis in axes:
+            assert axis.ticktext, f"{name}: {axis.title.text} has no money tick labels"
+            assert all(re.match(MONEY_TICK, t) for t in axis.ticktext), (name, axis.ticktext)
+            assert axis.tickangle == 0, name
+            assert len(axis.tickvals) == len(axis.ticktext)
+            # the ticks frame what is drawn: the range is the first and last tick
+            assert list(axis.range) == [axis.tickvals[0], axis.tickvals[-1]]
+    cumulative = scenario_figures(r)["cumulative"].layout.yaxis.ticktext
+    if which == "losing":
+        assert cumulative[0].startswith("-$") and cumulative[0].endswith("M")  # "-$30M", never "$-30,000,000"
+
+
+def test_money_ticks_are_written_as_people_write_money():
+    from roi.numbers import money_ticks
+
+    assert [t for _, t in money_ticks(-1_000_000, 1_000_000)] == ["-$1M", "-$0.5M", "$0", "$0.5M", "$1M"]
+    assert [t for _, t in money_ticks(0, 13_395)] == ["$0", "$5k", "$10k", "$15k"]
+    assert [t for _, t in money_ticks(0, 5_000)] == ["$0", "$1,000", "$2,000", "$3,000", "$4,000", "$5,000"]
+    assert [t for _, t in money_ticks(0, 0.012)][:3] == ["$0", "$0.0025", "$0.005"]
+    assert [t for _, t in money_ticks(0, 3e9)] == ["$0", "$1B", "$2B", "$3B"]
+
+
+def test_benefit_waterfall_labels_every_bar_and_leaves_room_above(demo):
+    m = demo.projection.month1
+    fig = charts.benefit_waterfall(demo)
+    (w,) = fig.data
+    assert list(w.text) == [
+        money(m.spend_saved),
+        money(m.error_cost_saved),
+        money(m.staff_time_value),
+        money(-m.overhead),
+        money(m.net),
+    ]
+    assert w.textposition == "outside"
+    highest = max(
+        np.cumsum([m.spend_saved, m.error_cost_saved, m.staff_time_value, -m.overhead]).max(), m.net
+    )
+    top = fig.layout.yaxis.range[1]
+    assert top >= 1.1 * highest, (top, highest)  # the label above the tallest bar fits
+    assert fig.layout.xaxis.tickangle == 0 and all(
+        len(t.replace("<br>", " ")) <= 14 for t in fig.layout.xaxis.ticktext
+    )
+
+
+@pytest.mark.parametrize("which", ["demo", "losing"])
+def test_titles_fit_a_half_width_chart(demo, which):
+    """Qualifiers go in a smaller subtitle; the title itself stays short enough for half a 1280-px page."""
+    from roi.charts.style import SUBTITLE_CHARS, TITLE_CHARS
+
+    r = demo if which == "demo" else losing()
+    for name, fig in scenario_figures(r).items():
+        assert len(fig.layout.title.text) <= TITLE_CHARS, (name, fig.layout.title.text)
+        sub = fig.layout.title.subtitle.text or ""
+        assert len(sub) <= SUBTITLE_CHARS, (name, sub)
+    assert "-$" in charts.tornado(tornado(r.scenario)).layout.title.subtitle.text or which == "demo"

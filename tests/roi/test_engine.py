@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import re
+
 import pytest
 
-from roi.engine import compute
+from roi.engine import check, compute
 from roi.errors import ScenarioError
 from roi.scenario import parse_scenario
 
@@ -237,3 +240,115 @@ def test_baseline_can_be_the_actual_model_mix():
         "small": 0.5,
         "large": 0.5,
     }
+
+
+# --- check: the gate for accepting a file, a share link or an edit -------------------------------
+
+
+def checked(mutate=lambda d: None, *, baseline="small"):
+    """A deep copy of the hand example (MODELS is shared), mutated, parsed and checked."""
+    d = copy.deepcopy(doc(baseline={"model": baseline}))
+    mutate(d)
+    return check(parse_scenario(d))
+
+
+def test_check_returns_the_scenario_compute_can_price():
+    """A scenario that computes comes back unchanged, so callers can write `s = check(s)`."""
+    s = parse_scenario(doc())
+    assert check(s) is s
+    assert compute(check(s)).month1_spend == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "baseline", "where"),
+    [
+        (lambda d: None, "gpt-9000", 'baseline.model: unknown model "gpt-9000"'),
+        (lambda d: d["tasks"][0].update(routing={"nope": 1.0}), "small", 'task "triage": routing: unknown'),
+        (
+            lambda d: d["tasks"][0].update(routing={"cascade": ["small", "nope"], "escalation_rate": 0.1}),
+            "small",
+            'task "triage": routing: unknown model "nope"',
+        ),
+        (
+            lambda d: d["tasks"][0]["accuracy"].update(nope=0.5),
+            "small",
+            'task "triage": accuracy: unknown model "nope"',
+        ),
+        (
+            lambda d: d["models"].update(nope={"discount": 0.1}),
+            "small",
+            'models["nope"]: unknown model "nope"',
+        ),
+    ],
+)
+def test_check_names_where_an_unknown_model_is_used(mutate, baseline, where):
+    """The message points at the field to fix, not just at the model id."""
+    with pytest.raises(ScenarioError) as err:
+        checked(mutate, baseline=baseline)
+    assert str(err.value).startswith(where)
+    assert "not in the price catalog" in str(err.value)
+
+
+def test_check_names_baseline_routing_for_an_unknown_model_there():
+    with pytest.raises(ScenarioError, match=r'^task "triage": baseline_routing'):
+        checked(lambda d: d["tasks"][0].update(baseline_routing={"nope": 1.0}))
+
+
+@pytest.mark.parametrize(
+    ("mutate", "baseline", "message"),
+    [
+        (
+            lambda d: d["tasks"][0]["accuracy"].pop("small"),
+            "large",
+            'task "triage": accuracy: no accuracy for model "small", which gets 100% of requests',
+        ),
+        (
+            lambda d: d["tasks"][0]["accuracy"].pop("large"),
+            "large",
+            'task "triage": accuracy: no accuracy for model "large", which is the baseline',
+        ),
+        (
+            lambda d: (
+                d["tasks"][0].update(routing={"cascade": ["small", "large"], "escalation_rate": 0.2}),
+                d["tasks"][0]["accuracy"].pop("large"),
+            ),
+            "small",
+            'no accuracy for model "large", which takes escalations in the cascade',
+        ),
+        (
+            lambda d: (
+                d["tasks"][0].update(routing={"small": 1.0}, baseline_routing={"small": 0.5, "large": 0.5}),
+                d["tasks"][0]["accuracy"].pop("large"),
+            ),
+            "small",
+            'no accuracy for model "large", which answers 50% today',
+        ),
+    ],
+)
+def test_check_refuses_a_missing_accuracy_the_routing_needs(mutate, baseline, message):
+    with pytest.raises(ScenarioError, match=re.escape(message)):
+        checked(mutate, baseline=baseline)
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        # a cascade with a measured accuracy needs neither model's own accuracy
+        lambda d: d["tasks"][0].update(
+            routing={"cascade": ["small", "large"], "escalation_rate": 0.2},
+            accuracy={"small>large": 0.93, "small": 0.9},
+        ),
+        # nothing escalated: the second model's accuracy is never used
+        lambda d: (
+            d["tasks"][0].update(routing={"cascade": ["small", "large"], "escalation_rate": 0.0}),
+            d["tasks"][0]["accuracy"].pop("large"),
+        ),
+        # a model with a 0% share gets no requests, so its accuracy is not needed
+        lambda d: (
+            d["tasks"][0].update(routing={"small": 1.0, "large": 0.0}),
+            d["tasks"][0]["accuracy"].pop("large"),
+        ),
+    ],
+)
+def test_check_accepts_accuracies_the_routing_does_not_need(mutate):
+    assert checked(mutate).tasks[0].name == "triage"

@@ -326,3 +326,11 @@ def test_more_one_time_cost_never_pays_back_sooner(case, extra):
         assert q.payback_month is None
     elif q.payback_month is not None:
         assert q.payback_month >= p.payback_month
+
+
+def test_the_cumulative_from_month_0_starts_at_minus_the_one_time_cost():
+    """What the cumulative chart draws: month 0 (go-live) is −one-time cost, then the worked example."""
+    p = project(**WORKED)
+    assert list(p.months_from_start) == [0, 1, 2, 3]
+    assert list(p.cumulative_from_start) == pytest.approx([-50.0, -20.0, 15.0, 55.5])
+    assert p.horizon_net_benefit == p.cumulative_from_start[-1]

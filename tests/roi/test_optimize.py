@@ -1,10 +1,25 @@
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
 import pytest
 
 from roi.engine import compute, task_matrix
-from roi.optimize import cheapest_routing, frontier, optimize
-from roi.scenario import demo_scenario, parse_scenario
+from roi.errors import ScenarioError
+from roi.optimize import (
+    PlaceholderAccuracyError,
+    accept_placeholders,
+    cheapest_routing,
+    frontier,
+    is_placeholder,
+    optimize,
+    placeholders,
+)
+from roi.provenance import Provenance
+from roi.scenario import demo_scenario, load_scenario, parse_scenario
 
 MODELS = {
     "small": {"input": 1, "output": 0, "ttft_s": 0.5, "output_tokens_per_s": 100},
@@ -87,8 +102,6 @@ def test_optimize_demo_meets_every_floor_and_is_no_dearer_than_any_single_model_
 def test_error_cost_makes_the_optimizer_buy_accuracy():
     # with a $100 error: small $1 + 20% × 100 = $21, mid $4 + 10 = $14, large $10 + 5 = $15
     d = scen(0.5)
-    from dataclasses import replace
-
     s = d.with_tasks([replace(d.tasks[0], error_cost=100.0)])
     (c,) = cheapest_routing(s)
     assert c.shares == {"mid": 1.0}
@@ -106,3 +119,63 @@ def test_frontier_is_monotone_and_spans_cheapest_to_best():
     r = compute(s)
     acc_at_spend = float(__import__("numpy").interp(r.month1_spend, f[:, 0], f[:, 1]))
     assert r.accuracy <= acc_at_spend + 1e-9
+
+
+# --- placeholder accuracies ------------------------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "scenarios"
+
+
+def from_usage():
+    return load_scenario(FIXTURES / "from_usage.json")
+
+
+def test_the_placeholder_the_usage_import_writes_is_the_one_optimize_recognizes():
+    from roi.usage.traffic import PLACEHOLDER
+
+    assert is_placeholder(PLACEHOLDER)
+    assert not is_placeholder(Provenance("assumed", note="typed on the Task mix page"))
+    assert not is_placeholder(Provenance("measured", n=40))
+    assert not is_placeholder(None)
+
+
+def test_optimize_refuses_placeholder_accuracies_and_points_to_the_evaluate_page():
+    s = from_usage()
+    ph = placeholders(s)
+    assert ph.count == len(ph.pending) == sum(len(t.accuracy) for t in s.tasks) > 0
+    with pytest.raises(PlaceholderAccuracyError, match="Evaluate page") as exc:
+        optimize(s)
+    assert "placeholders" in str(exc.value) and '"draft"' in str(exc.value)
+    assert isinstance(exc.value, ScenarioError)  # the CLI exits 2, the app shows a message
+
+
+def test_accepting_placeholders_is_recorded_in_the_scenario_and_survives_save_and_load():
+    s = accept_placeholders(from_usage(), date(2026, 5, 1))
+    ph = placeholders(s)
+    assert not ph.pending and len(ph.accepted) == ph.count > 0
+    assert ph.accepted_on == "2026-05-01"
+    doc = json.loads(s.to_json())
+    assert doc["provenance"]["tasks.draft.accuracy"] == {
+        "kind": "assumed",
+        "note": "placeholder: measure with sample runs",
+        "accepted_on": "2026-05-01",
+    }
+    again = parse_scenario(doc)
+    assert again == s and placeholders(again).accepted_on == "2026-05-01"
+    assert optimize(again).scenario.tasks  # now it runs
+    # accepting again keeps the first day
+    assert placeholders(accept_placeholders(again, date(2027, 1, 1))).accepted_on == "2026-05-01"
+
+
+def test_a_measured_or_typed_accuracy_is_no_longer_a_placeholder():
+    s = from_usage()
+    t = s.tasks[0]
+    model = next(iter(t.accuracy))
+    measured = replace(t, provenance=t.provenance.with_accuracy(model, Provenance("measured", n=40)))
+    s2 = s.with_tasks([measured, *s.tasks[1:]])
+    assert (t.name, model) in placeholders(s).pending
+    assert (t.name, model) not in placeholders(s2).pending
+    assert len(placeholders(s2).pending) == len(placeholders(s).pending) - 1
+    # the demo (typed assumptions) has none
+    assert placeholders(demo_scenario()).count == 0
+    optimize(demo_scenario())

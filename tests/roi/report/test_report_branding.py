@@ -99,3 +99,47 @@ def test_saved_branding_shows_in_every_fast_export(db_url):
     wb = openpyxl.load_workbook(io.BytesIO(build(s, "xlsx", branding=b)))
     assert wb["Tasks"]["A1"].fill.fgColor.rgb.endswith("8250DF")
     assert wb.properties.creator == "Ackerman LLP"
+
+
+# --- Branding.edited: the settings form's rule for the logo ---------------------------------------
+
+OLD_LOGO, NEW_LOGO = _png((64, 32)), _jpeg()
+
+
+@pytest.mark.parametrize(
+    ("new_logo", "remove_logo", "expected"),
+    [
+        (NEW_LOGO, False, NEW_LOGO),  # a new upload replaces the saved logo
+        (None, True, None),  # "remove" drops it
+        (None, False, OLD_LOGO),  # neither: the saved logo is kept
+    ],
+    ids=["new-replaces", "remove-drops", "neither-keeps"],
+)
+def test_edited_logo(new_logo, remove_logo, expected):
+    before = Branding(firm_name="Old LLP", accent="#2DA44E", logo_png=OLD_LOGO)
+    after = before.edited(firm_name="New LLP", accent="#8250df", new_logo=new_logo, remove_logo=remove_logo)
+    assert after == Branding(firm_name="New LLP", accent="#8250DF", logo_png=expected)
+    assert before.logo_png == OLD_LOGO  # the saved branding itself is not changed
+
+
+def test_edited_without_a_saved_logo_adds_the_new_one():
+    after = Branding().edited(firm_name="", accent=DEFAULT_ACCENT, new_logo=NEW_LOGO, remove_logo=False)
+    assert after.logo_png == NEW_LOGO and after.logo_mime == "image/jpeg"
+    assert (
+        Branding().edited(firm_name="", accent=DEFAULT_ACCENT, new_logo=None, remove_logo=False) == Branding()
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        ({"accent": "blue"}, "#RRGGBB"),
+        ({"new_logo": b"GIF89a" + b"\0" * 20}, "PNG or JPEG"),
+        ({"firm_name": "x" * 201}, "at most"),
+    ],
+)
+def test_edited_checks_what_the_form_typed(edit, message):
+    """The edited branding is validated like any other, so a bad form value never reaches a report."""
+    form = {"firm_name": "Ackerman LLP", "accent": "#8250DF", "new_logo": None, "remove_logo": False} | edit
+    with pytest.raises(BrandingError, match=message):
+        Branding(logo_png=OLD_LOGO).edited(**form)

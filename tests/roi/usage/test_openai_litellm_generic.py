@@ -290,8 +290,17 @@ def test_generic_mapping_reads_odd_headers():
     pd.testing.assert_frame_equal(upper.frame, f)
 
 
-def test_generic_without_request_ids_has_no_request_count():
-    r = read_usage(ODD, name="odd.csv", mapping={k: v for k, v in ODD_MAP.items() if k != "request_id"})
+def test_generic_buckets_without_a_count_have_no_request_count():
+    """No count, no request ids, no latencies and times on the hour: buckets, requests unknown
+    (tests/roi/usage/test_per_request.py has the rows that are read as requests)."""
+    hourly = b"when,engine_used,tok_in,tok_out\n2026-10-05T08:00:00Z,claude-haiku-4-5,1200,80\n"
+    r = read_usage(
+        hourly,
+        name="odd.csv",
+        mapping={
+            k: v for k, v in ODD_MAP.items() if k in {"timestamp", "model", "input_tokens", "output_tokens"}
+        },
+    )
     assert not r.per_request
     assert r.frame["requests"].isna().all()
 

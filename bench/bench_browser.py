@@ -1,0 +1,207 @@
+"""Speed as a person feels it, in Debian's Chromium driven by Playwright (no AppTest shortcuts).
+
+Three figures, measured in one run:
+- slider to redrawn numbers: the Routing page's routine-work slider moved one step, until the
+  "Monthly spend, routed" tile shows the new figure, against a bare Streamlit app with one slider
+  and one metric on the same machine (alternating, same browser);
+- first page ready: from a fresh server answering /_stcore/health to the Overview's tiles drawn and
+  the script idle;
+- page switch: a click in the sidebar until the new page's title is shown and the script is idle.
+
+Targets (issue "speed you can feel"): slider ≤ 2× the bare app, first page ≤ 3 s, switch ≤ 1 s.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path(os.environ.get("BROWSER_PATH", "/usr/bin/chromium"))
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BARE_APP = """
+import streamlit as st
+v = st.slider("Share", 0, 100, 50)
+st.metric("Value", f"${v * 123:,.0f}")
+"""
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+ROUTED = "Monthly spend, routed"
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server(script: Path, cwd: Path):
+    """A Streamlit server on a free port; yields (url, seconds to healthy)."""
+    port = _port()
+    env = dict(os.environ, ROI_HOME=tempfile.mkdtemp())
+    env.pop("ROI_DATABASE_URL", None)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+            "--server.fileWatcherType=none",
+        ],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if time.perf_counter() - t0 > 60:
+                    raise RuntimeError("server not healthy after 60 s") from None
+                time.sleep(0.02)
+        yield url, time.perf_counter() - t0
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _metric(page, label: str):
+    tile = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").filter(has_text=label)
+    )
+    return tile.first.get_by_test_id("stMetricValue")
+
+
+def _move(page, slider, value_label: str, key: str) -> float:
+    """Press one arrow key on the slider; ms until the metric shows a different text."""
+    before = _metric(page, value_label).inner_text()
+    slider.focus()
+    t0 = time.perf_counter()
+    slider.press(key)
+    page.wait_for_function(
+        """([label, before]) => {
+            const tiles = [...document.querySelectorAll('[data-testid="stMetric"]')];
+            const t = tiles.find(t => t.querySelector('[data-testid="stMetricLabel"]')?.innerText.includes(label));
+            const v = t?.querySelector('[data-testid="stMetricValue"]')?.innerText;
+            return v !== undefined && v !== before;
+        }""",
+        arg=[value_label, before],
+    )
+    ms = (time.perf_counter() - t0) * 1000
+    page.locator(IDLE).wait_for()
+    return ms
+
+
+def slider_figures(browser, samples: int) -> tuple[list[float], list[float]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        bare = Path(tmp) / "bare.py"
+        bare.write_text(BARE_APP)
+        with server(bare, Path(tmp)) as (bare_url, _), server(ROOT / "app.py", ROOT) as (app_url, _):
+            bp = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+            bp.goto(bare_url)
+            bp.locator(IDLE).wait_for()
+            bslider = bp.get_by_role("slider")
+            ap = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+            ap.goto(f"{app_url}/routing")
+            _metric(ap, ROUTED).wait_for()
+            ap.locator(IDLE).wait_for()
+            aslider = ap.get_by_role("slider", name="Share of routine work on the small model (%)")
+            for _ in range(2):  # warm both (first render of each code path)
+                _move(bp, bslider, "Value", "ArrowLeft")
+                _move(ap, aslider, ROUTED, "ArrowLeft")
+            bare_ms, app_ms = [], []
+            for i in range(samples):
+                key = "ArrowLeft" if (i // 5) % 2 == 0 else "ArrowRight"  # stay inside 0..100
+                bare_ms.append(_move(bp, bslider, "Value", key))
+                app_ms.append(_move(ap, aslider, ROUTED, key))
+            return bare_ms, app_ms
+
+
+def first_page(browser, samples: int) -> list[float]:
+    out = []
+    for _ in range(samples):
+        with server(ROOT / "app.py", ROOT) as (url, _):
+            page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+            t0 = time.perf_counter()
+            page.goto(url)
+            _metric(page, ROUTED).wait_for()
+            page.locator(IDLE).wait_for()
+            out.append(time.perf_counter() - t0)
+            page.context.close()
+    return out
+
+
+def page_switches(browser, samples: int) -> list[float]:
+    with server(ROOT / "app.py", ROOT) as (url, _):
+        page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+        page.goto(url)
+        _metric(page, ROUTED).wait_for()
+        page.locator(IDLE).wait_for()
+        nav = page.get_by_test_id("stSidebarNav")
+        out = []
+        for i in range(samples + 2):
+            title = ("Routing what-if", "Overview", "Break-even & ROI", "Overview")[i % 4]
+            t0 = time.perf_counter()
+            nav.get_by_role("link", name=title, exact=True).click()
+            page.get_by_role("heading", name=title, level=1).wait_for()
+            page.locator(IDLE).wait_for()
+            if i >= 2:  # the first visit of each page warms its imports
+                out.append(time.perf_counter() - t0)
+        return out
+
+
+def main() -> None:
+    if not CHROMIUM.exists():
+        print(f"{CHROMIUM} is missing (apt-get install chromium): browser figures skipped")
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            bare_ms, app_ms = slider_figures(browser, samples=20)
+            firsts = first_page(browser, samples=3)
+            switches = page_switches(browser, samples=12)
+        finally:
+            browser.close()
+    b, a = statistics.median(bare_ms), statistics.median(app_ms)
+    print("Real browser (Chromium), medians; targets from the issue")
+    print(
+        f"{'slider move -> routed spend redrawn (ms)':48} {a:8.0f}   bare app {b:6.0f}   ratio {a / b:4.1f}x (≤ 2x)"
+    )
+    print(
+        f"{'first page ready after healthy (s)':48} {statistics.median(firsts):8.2f}   (≤ 3 s)  all {[round(x, 2) for x in firsts]}"
+    )
+    print(f"{'page switch (s)':48} {statistics.median(switches):8.2f}   (≤ 1 s)  worst {max(switches):.2f}")
+
+
+if __name__ == "__main__":
+    main()

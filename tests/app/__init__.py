@@ -1,0 +1,1 @@
+"""AppTest page tests (a package: tests/app and tests/e2e both hold test_<user>.py files)."""

@@ -1,0 +1,66 @@
+"""Set-up a user never has to think about: `make run` starts headless without usage statistics
+(.streamlit/config.toml), secrets stay out of git, and the app's theme colour is the firm's accent."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from roi.report.branding import DEFAULT_ACCENT, Branding, save_branding, theme_color
+from roi.store import Store, open_store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_streamlit_config_is_headless_without_usage_statistics():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["headless"] is True
+    assert config["browser"]["gatherUsageStats"] is False
+    assert "primaryColor" not in config.get("theme", {})  # it comes from the store at start (make run)
+
+
+def test_streamlit_secrets_are_ignored_by_git():
+    assert ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_theme_color_is_the_saved_accent(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'roi.db'}")
+    try:
+        assert theme_color(store) == DEFAULT_ACCENT
+        save_branding(store, Branding(firm_name="Example LLP", accent="#0a7f5c"))
+        assert theme_color(store) == "#0A7F5C"
+    finally:
+        store.dispose()
+
+
+def _launcher(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """What `make run` asks for before starting Streamlit."""
+    return subprocess.run(
+        [sys.executable, "-c", "from roi.report.branding import print_theme_color; print_theme_color()"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_make_run_passes_the_saved_accent_as_the_theme_colour():
+    store = open_store()  # ROI_HOME is per test
+    save_branding(store, Branding(accent="#123ABC"))
+    store.dispose()
+    done = _launcher(dict(os.environ))
+    assert (done.returncode, done.stdout) == (0, "#123ABC\n"), done.stderr
+    recipe = subprocess.run(
+        ["make", "-n", "-o", ".venv/.installed", "run", "PORT=8999"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
+    assert "print_theme_color()" in recipe and "--theme.primaryColor=" in recipe, recipe
+
+
+def test_an_unreachable_store_still_starts_with_the_default_colour():
+    env = dict(os.environ, ROI_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    done = _launcher(env)
+    assert (done.returncode, done.stdout) == (0, DEFAULT_ACCENT + "\n")
+    assert "default" in done.stderr  # says why, where the person running make sees it
