@@ -13,11 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Headless, without usage statistics (.streamlit/config.toml); the theme colour is the firm's accent
-# saved on the Report page, read from the store at start (a new accent shows after a restart).
+# Headless, without usage statistics (.streamlit/config.toml). The launcher loads the heavy modules and
+# the store before the server answers, and passes the firm's accent (Report page) as the theme colour.
 run: $(STAMP)
-	$(BIN)/python -m streamlit run app.py --server.port=$(PORT) \
-		--theme.primaryColor="$$($(BIN)/python -c 'from roi.report.branding import print_theme_color; print_theme_color()')"
+	$(BIN)/python -m roi.ui.launch --server.port=$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -30,6 +29,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 	$(BIN)/python bench/bench_ui.py
+	$(BIN)/python bench/bench_browser.py
 	$(BIN)/python bench/bench_usage.py
 	$(BIN)/python bench/bench_evals.py
 	$(BIN)/python bench/bench_report.py

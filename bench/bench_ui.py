@@ -14,6 +14,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from roi.ui.routing_controls import tier_key
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -23,7 +25,7 @@ def routing_rerun(samples: int = 15) -> tuple[float, float]:
     for i in range(samples):
         value = 100 - 5 * (i % 20)
         t0 = time.perf_counter()
-        at.slider(key="w:routine").set_value(value).run()
+        at.slider(key=tier_key("routine")).set_value(value).run()
         times.append((time.perf_counter() - t0) * 1000)
         assert not at.exception
     return statistics.median(times), max(times)

@@ -5,9 +5,9 @@ import streamlit as st
 from roi import charts, routing
 from roi.optimize import frontier
 from roi.sensitivity import tornado
-from roi.ui.routing_controls import optimize_button, per_task_section, tier_controls
+from roi.ui.routing_controls import optimize_button, per_task_section, what_if
 from roi.ui.state import computed, current_scenario, show_flash
-from roi.ui.widgets import chart, chart_scale, scenario_banner, tiles
+from roi.ui.widgets import chart, chart_scale, scenario_banner
 
 show_flash()
 st.title("Routing what-if")
@@ -18,10 +18,9 @@ if result is None or not s.tasks:
     st.info("Add tasks on the Task mix page to explore routing.")
     st.stop()
 
-tiles(result)
+what_if()  # tiles and tier sliders: a move redraws the numbers first, then the rest follows
 models = result.matrix.models
 small = routing.small_model(s) or s.baseline_model
-tier_controls(s, models)
 optimize_button(s)
 per_task_section(s, models, small)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import io
 import re
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -148,24 +147,3 @@ def theme_color(store: Store) -> str:
     """Streamlit's `theme.primaryColor`: the firm's accent, so buttons, toggles and sliders match
     the reports. Streamlit reads its theme when the server starts: a new accent shows after a restart."""
     return load_branding(store).accent
-
-
-def print_theme_color() -> None:
-    """For `make run`, which passes it as --theme.primaryColor. The app must start even when the
-    store cannot be read: then the default accent, and why on stderr."""
-    from roi.store import open_store
-
-    try:
-        store = open_store()
-        try:
-            color = theme_color(store)
-        finally:
-            store.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure here must not stop the app from starting
-        print(f"theme colour: using the default {DEFAULT_ACCENT} ({exc.__class__.__name__})", file=sys.stderr)
-        color = DEFAULT_ACCENT
-    print(color)
-
-
-if __name__ == "__main__":  # `make run` calls print_theme_color through -c (no runpy warning)
-    print_theme_color()

@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, select, update
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -39,10 +41,26 @@ def default_url() -> str:
     return f"sqlite:///{home / 'roi.db'}"
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
+def _config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+@cache
+def _head() -> str | None:
+    """The newest migration (read from the scripts once per process)."""
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision. A database already there is only asked for
+    its version: opening the store on every new session stays cheap."""
+    with engine.connect() as conn:
+        if inspect(conn).has_table("alembic_version"):
+            if conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == _head():
+                return
+    cfg = _config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

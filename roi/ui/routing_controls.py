@@ -15,6 +15,7 @@ from roi.optimize import PlaceholderAccuracyError, accept_placeholders, optimize
 from roi.present import share
 from roi.scenario import Scenario, Task
 from roi.ui import state
+from roi.ui.widgets import tiles
 
 SPLIT, CASCADE = "Split", "Cascade"
 TIER_LABELS = {
@@ -148,6 +149,7 @@ def per_task_section(s: Scenario, models: list[str], small: str) -> None:
 def _on_tier(tier: str, models: list[str]) -> None:
     s = routing.set_tier_share(state.current_scenario(), tier, state.value(tier_key(tier)) / 100)
     state.set_scenario(s)
+    state.refresh_page_after_fragment()  # the tier sliders live in the page's what-if fragment
     # move the per-task widgets to the new routing (assigning, not deleting: they are on the page)
     for t in s.tasks:
         if t.complexity != tier:
@@ -156,6 +158,20 @@ def _on_tier(tier: str, models: list[str]) -> None:
         shown = [m for m in models if state.has(_split_key(t.name, m))]
         for m, pct in routing.percentages(t.routing.shares, shown).items():
             state.set_value(_split_key(t.name, m), pct)
+
+
+@st.fragment
+def what_if() -> None:
+    """The headline tiles and the three tier sliders. A move reruns only this part, so the numbers
+    redraw at once; then the rest of the page (per-task sliders, charts) follows with a full run."""
+    s = state.current_scenario()
+    result = state.computed(s)
+    if result is None:
+        return
+    tiles(result)
+    tier_controls(s, result.matrix.models)
+    if state.take_page_refresh():
+        st.rerun(scope="app")
 
 
 def tier_controls(s: Scenario, models: list[str]) -> None:

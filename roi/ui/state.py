@@ -60,6 +60,7 @@ _presenting: _Value[bool] = _Value("presenting", lambda: False)
 _return_page: _Value[str | None] = _Value("return_page", lambda: None)  # url path before presenting
 _leaving: _Value[bool] = _Value("leaving_presentation", lambda: False)
 _slide: _Value[int] = _Value("slide", lambda: 0)
+_page_refresh: _Value[bool] = _Value("page_refresh", lambda: False)
 _message: _Value[tuple[str, str] | None] = _Value("message", lambda: None)
 _share_seen: _Value[str | None] = _Value("share_seen", lambda: None)
 _handled: _Value[dict[str, str]] = _Value("handled_uploads", dict)  # purpose -> file id handled
@@ -164,6 +165,16 @@ def computed(s: Scenario) -> Result | None:
 
 
 # --- presentation mode ---------------------------------------------------------------------------
+
+
+def refresh_page_after_fragment() -> None:
+    """A widget inside a fragment changed the scenario: once the fragment has redrawn its part (the
+    numbers, at once), the rest of the page must follow (`take_page_refresh`)."""
+    _page_refresh.set(True)
+
+
+def take_page_refresh() -> bool:
+    return _page_refresh.take()
 
 
 def presenting() -> bool:

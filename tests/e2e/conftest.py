@@ -63,12 +63,10 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "ROI_HOME": str(tmp / "home")}
     env.pop("ROI_DATABASE_URL", None)
-    cmd = [
+    cmd = [  # started as `make run` starts it (the launcher warms imports and the store first)
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        "app.py",
+        "roi.ui.launch",
         "--server.headless=true",
         f"--server.port={port}",
         "--server.address=127.0.0.1",

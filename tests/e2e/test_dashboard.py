@@ -81,10 +81,14 @@ def test_less_routine_work_on_small_model_costs_more(app_page, shot):
     expect(routed).to_have_text(MONEY)
     before_text = routed.inner_text()
 
+    intake = app_page.get_by_text(re.compile(r"^Intake classification · routine · now: "))
+    expect(intake).to_contain_text("claude-haiku-4-5 100%")
     slider.focus()
     slider.press("Home")
     expect(slider).to_have_attribute("aria-valuetext", "0")
     expect(routed).not_to_have_text(before_text)
+    # the tier sliders and tiles rerun alone (a fragment); the rest of the page follows
+    expect(intake).not_to_contain_text("claude-haiku-4-5")
     settled(app_page)
     after = dollars(routed.inner_text())
     assert after > dollars(before_text), f"routed spend went from {before_text} to {routed.inner_text()}"

@@ -36,10 +36,10 @@ def test_theme_color_is_the_saved_accent(tmp_path):
         store.dispose()
 
 
-def _launcher(env: dict[str, str]) -> subprocess.CompletedProcess:
-    """What `make run` asks for before starting Streamlit."""
+def _warm(env: dict[str, str]) -> subprocess.CompletedProcess:
+    """What the launcher (`make run`) does before it starts Streamlit, in a process of its own."""
     return subprocess.run(
-        [sys.executable, "-c", "from roi.report.branding import print_theme_color; print_theme_color()"],
+        [sys.executable, "-c", "from roi.ui.launch import warm; print(warm())"],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -47,20 +47,33 @@ def _launcher(env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-def test_make_run_passes_the_saved_accent_as_the_theme_colour():
+def test_make_run_starts_through_the_launcher_with_the_saved_accent():
     store = open_store()  # ROI_HOME is per test
     save_branding(store, Branding(accent="#123ABC"))
     store.dispose()
-    done = _launcher(dict(os.environ))
-    assert (done.returncode, done.stdout) == (0, "#123ABC\n"), done.stderr
+    done = _warm(dict(os.environ))
+    assert (done.returncode, done.stdout.splitlines()[-1]) == (0, "#123ABC"), done.stderr
     recipe = subprocess.run(
         ["make", "-n", "-o", ".venv/.installed", "run", "PORT=8999"], cwd=ROOT, capture_output=True, text=True
     ).stdout
-    assert "print_theme_color()" in recipe and "--theme.primaryColor=" in recipe, recipe
+    assert "-m roi.ui.launch --server.port=8999" in recipe, recipe
+
+
+def test_the_launcher_passes_the_colour_to_streamlit(monkeypatch):
+    from streamlit.web import cli
+
+    from roi.ui import launch
+
+    seen = {}
+    monkeypatch.setattr(launch, "warm", lambda: "#0A7F5C")
+    monkeypatch.setattr(cli, "main", lambda **kw: seen.setdefault("argv", list(sys.argv)))
+    launch.main(["--server.port=8999"])
+    assert seen["argv"][:2] == ["streamlit", "run"] and seen["argv"][2].endswith("app.py")
+    assert seen["argv"][3:] == ["--theme.primaryColor=#0A7F5C", "--server.port=8999"]
 
 
 def test_an_unreachable_store_still_starts_with_the_default_colour():
     env = dict(os.environ, ROI_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
-    done = _launcher(env)
-    assert (done.returncode, done.stdout) == (0, DEFAULT_ACCENT + "\n")
+    done = _warm(env)
+    assert (done.returncode, done.stdout.splitlines()[-1]) == (0, DEFAULT_ACCENT)
     assert "default" in done.stderr  # says why, where the person running make sees it

@@ -1,0 +1,53 @@
+"""Start the dashboard: `python -m roi.ui.launch [streamlit options]` (what `make run` does).
+
+Streamlit runs app.py only when the first browser connects, so a plain `streamlit run` makes the
+first visitor wait for pandas, plotly, SQLAlchemy, Alembic's migrations and the price catalog to
+load (seconds on a small server). This does that work first, in the server's own process, so the
+server answers /_stcore/health only once it can serve a page quickly. It also passes the firm's
+accent colour (saved on the Report page) as Streamlit's theme colour, read when the server starts.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from roi.report.branding import DEFAULT_ACCENT, theme_color
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def warm() -> str:
+    """Import what the pages use, open the store (migrations run here) and price the demo once
+    (catalog caches, first plotly figure); returns the theme colour."""
+    import roi.ui.eval_widgets  # noqa: F401 - imported for its side effect: loaded once, here
+    import roi.ui.routing_controls  # noqa: F401
+    import roi.ui.usage_widgets  # noqa: F401
+    from roi import charts
+    from roi.engine import compute
+    from roi.report import content  # noqa: F401
+    from roi.scenario import demo_scenario
+    from roi.store import open_store
+
+    charts.monthly_spend(compute(demo_scenario()))
+    try:
+        store = open_store()
+        try:
+            return theme_color(store)
+        finally:
+            store.dispose()
+    except Exception as exc:  # noqa: BLE001 - the app starts anyway; the page then shows the store error
+        print(f"theme colour: using the default {DEFAULT_ACCENT} ({exc.__class__.__name__})", file=sys.stderr)
+        return DEFAULT_ACCENT
+
+
+def main(argv: list[str] | None = None) -> None:
+    color = warm()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", str(APP), f"--theme.primaryColor={color}", *(argv or sys.argv[1:])]
+    cli.main(prog_name="streamlit")
+
+
+if __name__ == "__main__":
+    main()
