@@ -34,6 +34,12 @@ def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
 def cmd_ingest(a: argparse.Namespace) -> int:
     from roi.usage import ingest
 
+    if a.show_sql:
+        from roi.usage.engine.imports import describe_sql
+
+        for p in a.paths:
+            print(f"-- {p}\n{describe_sql(p)}\n")
+        return 0
     result = ingest(open_store(), a.paths, format=a.format, mapping=_mapping(a.map))
     doc = result.document
     if a.json:
@@ -95,6 +101,11 @@ def add_usage_commands(sub: argparse._SubParsersAction) -> None:
         "--map", action="append", metavar="FIELD=COLUMN", help="generic CSV: which column holds a field"
     )
     s.add_argument("--json", action="store_true")
+    s.add_argument(
+        "--show-sql",
+        action="store_true",
+        help="print the read-only query the engine runs for each per-request log, and import nothing",
+    )
     s.set_defaults(func=cmd_ingest)
     s = sub.add_parser("usage", help="what the store holds: totals, imports, reconciliation")
     s.add_argument("--json", action="store_true")

@@ -67,8 +67,9 @@ class UsageImport(Base):
 class UsageRow(Base):
     """Normalized usage (kind="usage") or billed cost lines (kind="cost"), additive token buckets.
 
-    Per-request logs are stored summed per day × model × dimensions; their request ids go to
-    usage_request_ids so the same request is never counted twice.
+    Per-request logs read by the generic reader are stored summed per day × model × dimensions,
+    their request ids in usage_request_ids; LiteLLM logs (the engine) keep their hourly rollup and
+    request ids in the lake beside the database (roi.usage.lake), and only their import row here.
     """
 
     __tablename__ = "usage_rows"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import glob
+import os
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +18,7 @@ from roi.usage.formats import read_usage
 from roi.usage.ingest import ImportSummary, delete_import, list_imports, store_results, stored_rows
 from roi.usage.pricing import aliases, price, reconcile, summary
 from roi.usage.registry import READERS, reader_names
-from roi.usage.schema import ReadResult
+from roi.usage.schema import ReadResult, empty_frame
 
 
 @dataclass
@@ -53,66 +57,87 @@ def read_sources(
     return out
 
 
-STREAM_BYTES = 32 * 1024 * 1024  # per-request logs bigger than this are streamed in chunks
-
-
-def _streamable(src: object, format: str | None) -> bool:
+def engine_source(src: object, format: str | None) -> bool:
+    """Per-request logs read by the analytical engine (roi.usage.engine): a folder, a glob, a
+    Parquet or JSON Lines file, or a CSV (file or upload) whose header is a LiteLLM SpendLogs one."""
+    if format not in (None, "litellm-spendlogs"):
+        return False
+    if isinstance(src, tuple):
+        name, data = src[0], src[1]
+        return str(name).lower().endswith((".csv", ".tsv", ".txt")) and _spendlogs_header(data[:65536])
     if not isinstance(src, str | Path) or "://" in str(src):
         return False
-    path = Path(src)
-    if not path.is_file() or path.stat().st_size < STREAM_BYTES:
+    from roi.usage.engine.local import file_kind
+
+    s = str(src)
+    if os.path.isdir(s) or glob.has_magic(s):
+        return True
+    kind = file_kind(s)
+    if kind == "parquet" or (kind == "json" and not s.lower().endswith(".json")):
+        return True
+    if kind != "csv" or not os.path.isfile(s):
         return False
-    if format is not None:
-        return format == "litellm-spendlogs"
-    with path.open("rb") as fh:
-        head = fh.read(65536).decode("utf-8-sig", errors="replace").split("\n", 1)[0].lower()
+    with open(s, "rb") as fh:
+        return _spendlogs_header(fh.read(65536))
+
+
+def _spendlogs_header(head: bytes) -> bool:
+    from roi.usage.csvio import sniff
     from roi.usage.litellm import detect
 
-    return detect({c.strip() for c in head.split(",")})
-
-
-def ingest_stream(store: Store, path: str | Path, progress=None) -> ImportSummary:
-    """A big per-request log, read and stored chunk by chunk in one transaction (bounded memory)."""
-    from roi.usage.ingest import store_stream
-    from roi.usage.litellm import FORMAT, read_spendlogs_chunks
-
-    path = Path(path)
-    st = path.stat()
-    fingerprint = f"{path.name}:{st.st_size}:{st.st_mtime_ns}".encode()
-    warnings: list[str] = []
-    chunks = read_spendlogs_chunks(path, chunksize=50_000, warnings=warnings)
-    result = store_stream(store, FORMAT, path.name, fingerprint, chunks, per_request=True, progress=progress)
-    result.warnings = warnings
-    return result
+    line = head.decode("utf-8-sig", errors="replace").split("\n", 1)[0]
+    return detect({c.strip().strip('"').lower() for c in line.split(sniff(line).delimiter)})
 
 
 def ingest(
-    store: Store, sources: list, *, format: str | None = None, mapping: dict[str, str] | None = None
+    store: Store,
+    sources: list,
+    *,
+    format: str | None = None,
+    mapping: dict[str, str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Ingested:
-    big = [s for s in sources if _streamable(s, format)]
-    if big:
-        if len(sources) > 1:
-            raise UsageFormatError(
-                Path(big[0]).name, "a file this big is imported on its own; import it separately"
-            )
-        one = ingest_stream(store, big[0])
-        stored = priced_store(store)
-        doc = summary(stored[stored["import_id"] == one.import_id], one.format)  # this import only
-        doc |= {"rows": one.rows, "skipped_duplicates": one.skipped_duplicates, "replaced": one.replaced}
-        doc["warnings"] = one.warnings
-        doc["notes"] = one.notes
-        return Ingested([one], doc)
-    items = read_sources(sources, format=format, mapping=mapping)
-    summaries = store_results(store, items)
+    """Import a batch: every source is read and checked first, then all are stored in one
+    transaction (a bad source stores nothing). Per-request logs go through the engine."""
+    from roi.usage.engine.imports import commit_prepared, prepare_local
+
+    engine = [s for s in sources if engine_source(s, format)]
+    others = [s for s in sources if not any(s is e for e in engine)]
+    prepared = []
+    try:
+        with tempfile.TemporaryDirectory() as spool:
+            for src in engine:
+                prepared.append(prepare_local(store, _spooled(src, spool), prepared, progress=progress))
+        items = read_sources(others, format=format, mapping=mapping)
+        daily = [p.daily() for p in prepared if p.stored]  # read before the files move to their import
+        summaries = store_results(
+            store, items, lambda conn: [commit_prepared(conn, store, p) for p in prepared]
+        )
+    except BaseException:
+        for p in prepared:
+            p.discard()
+        raise
     frames = [r.frame for r, _, _ in items]
-    batch = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    batch = pd.concat(frames, ignore_index=True) if frames else empty_frame()
     batch["kind"] = row_kind(batch)  # the same rule the store applies
+    if daily:
+        batch = pd.concat([batch, *[d.reindex(columns=batch.columns) for d in daily]], ignore_index=True)
     doc = summary(price(batch, aliases(store)), ", ".join(sorted({s.format for s in summaries})))
+    doc["rows"] = sum(len(f) for f in frames) + sum(p.rows for p in prepared)
     doc["skipped_duplicates"] = sum(s.skipped_duplicates for s in summaries)
     doc["replaced"] = sum(s.replaced for s in summaries)
     doc["warnings"] = [w for s in summaries for w in s.warnings]
     doc["notes"] = [n for s in summaries for n in s.notes]
     return Ingested(summaries, doc)
+
+
+def _spooled(src: object, folder: str) -> str | Path:
+    """An uploaded file written to disk (the engine reads files where they are, never whole)."""
+    if not isinstance(src, tuple):
+        return src
+    path = Path(folder) / Path(str(src[0])).name
+    path.write_bytes(src[1])
+    return path
 
 
 def priced_store(store: Store) -> pd.DataFrame:
@@ -125,7 +150,6 @@ __all__ = [
     "UsageFormatError",
     "delete_import",
     "ingest",
-    "ingest_stream",
     "list_imports",
     "priced_store",
     "read_sources",

@@ -10,29 +10,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, delete, insert, select
 
 from roi.store import Store
 from roi.store.models import UsageImport, UsageRequestId, UsageRow
+from roi.usage import lake
 from roi.usage.buckets import (
-    HIST_EDGES,
     KEY_COLUMNS,
     VALUE_COLUMNS,
     buckets,
     histogram_json,
     latency_counts,
-    regroup,
 )
 from roi.usage.buckets import row_kind as row_kind  # re-exported: callers import it from here
 from roi.usage.schema import ReadResult
 
 ID_BATCH = 20000  # ids per IN (...) lookup; below SQLite's 32,766 variable limit
-MERGE_ROWS = 400_000  # streamed imports merge their chunks' buckets once this many have piled up
 
 
 @dataclass
@@ -86,12 +83,13 @@ def _records(buckets: pd.DataFrame) -> list[dict]:
     return out.to_dict("records")
 
 
-def _new_requests(conn: Connection, imp: int, df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+def _new_requests(store: Store, conn: Connection, imp: int, df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Drop requests already stored (or repeated in this file) and record the new ids."""
     has_id = df["request_id"].notna()
     dup_in_file = has_id & df["request_id"].duplicated()
     ids = df.loc[has_id & ~dup_in_file, "request_id"].astype(str).tolist()
-    seen: set[str] = set()
+    with_files = [int(i) for i in conn.execute(select(UsageImport.id)).scalars()]
+    seen: set[str] = lake.seen_ids(store, with_files, ids)
     for i in range(0, len(ids), ID_BATCH):
         chunk = ids[i : i + ID_BATCH]
         seen.update(
@@ -109,12 +107,12 @@ def _new_requests(conn: Connection, imp: int, df: pd.DataFrame) -> tuple[pd.Data
 
 
 def _store_frame(
-    conn: Connection, imp: int, fmt: str, df: pd.DataFrame, per_request: bool
+    store: Store, conn: Connection, imp: int, fmt: str, df: pd.DataFrame, per_request: bool
 ) -> tuple[int, int, int]:
     """Store one frame (a whole file, or one chunk of a big one); returns (stored, skipped, replaced)."""
     skipped = replaced = 0
     if per_request and df["request_id"].notna().any():
-        df, skipped = _new_requests(conn, imp, df)
+        df, skipped = _new_requests(store, conn, imp, df)
         records = _records(buckets(df, True))
         for r in records:
             r["dedup_key"] = None
@@ -156,10 +154,10 @@ def _insert_ids(conn: Connection, ids: list[str], imp: int) -> None:
     conn.exec_driver_sql(sql, [(r, imp) for r in ids])
 
 
-def _new_import(
-    conn: Connection, fmt: str, file_name: str, data: bytes, rows: int, warnings: list[str]
+def new_import(
+    conn: Connection, store: Store, fmt: str, file_name: str, data: bytes, rows: int, warnings: list[str]
 ) -> int:
-    return conn.execute(
+    imp = conn.execute(
         insert(UsageImport).values(
             format=fmt,
             file_name=file_name,
@@ -172,9 +170,11 @@ def _new_import(
             latency_histogram="",
         )
     ).inserted_primary_key[0]
+    lake.remove(lake.import_dir(store, imp))  # files left by an import that never committed
+    return imp
 
 
-def _finish_import(
+def finish_import(
     conn: Connection, imp: int, stored: int, skipped: int, replaced: int, hist: str, rows: int | None = None
 ) -> None:
     values = {
@@ -188,21 +188,29 @@ def _finish_import(
     conn.execute(UsageImport.__table__.update().where(UsageImport.id == imp).values(**values))
 
 
-def store_results(store: Store, items: list[tuple[ReadResult, str, bytes]]) -> list[ImportSummary]:
-    """Store every file of a batch in one transaction; on any error nothing of the batch is stored."""
+def store_results(
+    store: Store,
+    items: list[tuple[ReadResult, str, bytes]],
+    also: Callable[[Connection], list[ImportSummary]] | None = None,
+) -> list[ImportSummary]:
+    """Store every file of a batch in one transaction; on any error nothing of the batch is stored.
+
+    `also` stores more of the same batch in that transaction (the engine's prepared sources)."""
     summaries = []
     with store.engine.begin() as conn:
+        if also is not None:
+            summaries.extend(also(conn))
         for result, file_name, data in items:
-            imp = _new_import(conn, result.format, file_name, data, len(result.frame), result.warnings)
+            imp = new_import(conn, store, result.format, file_name, data, len(result.frame), result.warnings)
             stored, skipped, replaced = _store_frame(
-                conn, imp, result.format, result.frame, result.per_request
+                store, conn, imp, result.format, result.frame, result.per_request
             )
             if stored == 0 and replaced == 0:
                 # nothing new (e.g. the same file again): no empty import to list or delete later
                 conn.execute(delete(UsageImport).where(UsageImport.id == imp))
                 imp = None
             else:
-                _finish_import(
+                finish_import(
                     conn, imp, stored, skipped, replaced, histogram_json(latency_counts(result.frame))
                 )
             summaries.append(
@@ -221,51 +229,6 @@ def store_results(store: Store, items: list[tuple[ReadResult, str, bytes]]) -> l
     return summaries
 
 
-def store_stream(
-    store: Store,
-    fmt: str,
-    file_name: str,
-    fingerprint: bytes,
-    frames: Iterable[pd.DataFrame],
-    *,
-    per_request: bool,
-    progress: Callable[[int], None] | None = None,
-) -> ImportSummary:
-    """Store a big per-request log chunk by chunk in one transaction.
-
-    Memory stays bounded: each chunk's new request ids go to the store as it is read, and its
-    requests are summed into daily buckets merged with the previous chunks' (a few per day × model
-    × dimensions, however many requests).
-    """
-    rows = skipped = 0
-    counts = np.zeros(len(HIST_EDGES) - 1, dtype=np.int64)
-    pending: list[pd.DataFrame] = []  # bucket frames not merged yet (merging is the costly part)
-    with store.engine.begin() as conn:
-        imp = _new_import(conn, fmt, file_name, fingerprint, 0, [])
-        for df in frames:
-            rows += len(df)
-            kept, dropped = _new_requests(conn, imp, df) if per_request else (df, 0)
-            skipped += dropped
-            pending.append(buckets(kept, per_request))
-            if sum(len(p) for p in pending) > MERGE_ROWS:
-                pending = [regroup(pd.concat(pending, ignore_index=True))]
-            counts += latency_counts(kept)
-            if progress:
-                progress(rows)
-        merged = regroup(pd.concat(pending, ignore_index=True)) if pending else None
-        records = _records(merged) if merged is not None and len(merged) else []
-        for r in records:
-            r["dedup_key"] = None
-            r["import_id"] = imp
-        if records:
-            conn.execute(insert(UsageRow), records)
-            _finish_import(conn, imp, len(records), skipped, 0, histogram_json(counts), rows)
-        else:  # nothing new, as in store_results: no empty import to list
-            conn.execute(delete(UsageImport).where(UsageImport.id == imp))
-            imp = None
-    return ImportSummary(imp, fmt, file_name, rows, len(records), skipped, 0, [])
-
-
 def _same(a: object, b: object) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -277,6 +240,7 @@ def delete_import(store: Store, import_id: int) -> None:
         conn.execute(delete(UsageRequestId).where(UsageRequestId.import_id == import_id))
         conn.execute(delete(UsageRow).where(UsageRow.import_id == import_id))
         conn.execute(delete(UsageImport).where(UsageImport.id == import_id))
+    lake.remove(lake.import_dir(store, import_id))
 
 
 def list_imports(store: Store) -> pd.DataFrame:
@@ -285,9 +249,17 @@ def list_imports(store: Store) -> pd.DataFrame:
 
 
 def stored_rows(store: Store) -> pd.DataFrame:
-    """Every stored usage/cost row (already bucketed, so small enough for memory)."""
+    """Every stored usage/cost row: the database's, and the lake's rollups summed per day."""
     with store.engine.connect() as conn:
         df = pd.read_sql(select(UsageRow), conn)
+        ids = [int(i) for i in conn.execute(select(UsageImport.id)).scalars()]
     for c in ("start", "end"):
         df[c] = pd.to_datetime(df[c], utc=True)
-    return df
+    daily = lake.daily_rows(store, ids)
+    if daily.empty:
+        return df
+    return (
+        pd.concat([df, daily.reindex(columns=df.columns)], ignore_index=True)
+        if len(df)
+        else daily.reindex(columns=df.columns)
+    )

@@ -12,7 +12,8 @@ Two more things the proxy writes that would mislead a pricing model:
 - for non-streaming calls LiteLLM sets `completionStartTime` = `endTime`, which is no time to
   first token; TTFT is unknown (NaN) there.
 
-A 10M-row export is read in bounded memory with `read_spendlogs_chunks`.
+Imports go through the analytical engine (`roi.usage.engine`, the same rules in SQL); this reader
+stays the reference its tests compare with, and `read_spendlogs_chunks` finds the row of a bad cell.
 """
 
 from __future__ import annotations

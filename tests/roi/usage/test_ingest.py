@@ -151,37 +151,3 @@ def test_cli_refuses_each_broken_file_and_leaves_the_store_unchanged(bad, capsys
     assert main(["usage", "--json"]) == 0
     assert capsys.readouterr().out == held
     del before
-
-
-def test_a_big_log_is_streamed_in_chunks_with_the_same_totals(store, monkeypatch, tmp_path):
-    import roi.usage as usage
-    from roi.usage.litellm import read_spendlogs_chunks
-
-    log = DATA / "litellm_spendlogs.csv"
-    whole = Store(f"sqlite:///{tmp_path / 'whole.db'}")
-    ingest(whole, [log])
-    expected = summary(priced_store(whole))
-    whole.dispose()
-    monkeypatch.setattr(usage, "STREAM_BYTES", 0)  # every LiteLLM log counts as big
-    chunks = []
-    real = read_spendlogs_chunks
-
-    def spy(path, name=None, chunksize=200_000, **kw):
-        for c in real(path, name, chunksize=4, **kw):  # tiny chunks: buckets must merge across them
-            chunks.append(len(c))
-            yield c
-
-    monkeypatch.setattr("roi.usage.litellm.read_spendlogs_chunks", spy)
-    result = ingest(store, [log])
-    assert len(chunks) > 2
-    got = summary(priced_store(store))
-    for key in ("requests", "input_tokens", "cache_read_tokens", "output_tokens", "reported_cost_usd"):
-        assert got[key] == pytest.approx(expected[key]), key
-    stored = priced_store(store)
-    assert not stored.duplicated(["start", "model_raw", "api_key", "user", "tag", "project"]).any()
-    assert result.document["requests"] == expected["requests"]
-    again = ingest(store, [log])
-    assert again.summaries[0].skipped_duplicates == result.summaries[0].rows
-    assert again.summaries[0].import_id is None and again.document["rows"] == result.summaries[0].rows
-    assert again.document["output_tokens"] == 0  # the document describes this import: nothing new
-    assert summary(priced_store(store))["requests"] == expected["requests"]

@@ -1,0 +1,183 @@
+"""Local per-request logs on DuckDB: CSV, JSON Lines or Parquet; a file, a glob or a folder.
+
+The files are read where they are (never whole into pandas). DuckDB parses them once into a
+temporary table of normalized requests (it spills to disk beyond its memory limit), validates them
+in the same pass, drops requests already imported (an anti-join against the id files of earlier
+imports, `roi.usage.lake`), and writes this import's rollup and id files.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import ibis
+
+from roi.errors import UsageFormatError
+from roi.usage.csvio import sniff
+from roi.usage.engine.requests import PASSTHROUGH, REQUIRED, spendlogs_requests
+from roi.usage.lake import sql_list
+
+KINDS = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".parquet": "parquet",
+    ".jsonl": "json",
+    ".ndjson": "json",
+    ".json": "json",
+}
+MEMORY_LIMIT = os.environ.get("ROI_ENGINE_MEMORY", "1GB")
+
+
+@dataclass(frozen=True)
+class LocalSource:
+    name: str  # as the user gave it (file, glob or folder): messages and the import record
+    paths: tuple[str, ...]
+    kind: str  # csv / parquet / json
+    hive: bool  # folders named key=value (hive partitioning): their keys become columns
+
+
+def file_kind(path: str) -> str | None:
+    p = path.lower()
+    for comp in (".gz", ".zst"):
+        p = p.removesuffix(comp)
+    return KINDS.get(os.path.splitext(p)[1])
+
+
+def resolve(spec: str | Path) -> LocalSource:
+    """The files a path, a glob (`logs/year=2026/**/*.parquet`) or a folder (read recursively) means."""
+    spec = str(spec)
+    name = os.path.basename(spec.rstrip("/")) or spec
+    if os.path.isdir(spec):
+        found = [str(p) for p in sorted(Path(spec).rglob("*")) if p.is_file() and file_kind(str(p))]
+        root = spec
+    elif glob.has_magic(spec):
+        found = sorted(p for p in glob.glob(spec, recursive=True) if os.path.isfile(p) and file_kind(p))
+        root = spec.split("*")[0]
+        name = spec
+    else:
+        if not os.path.isfile(spec):
+            raise UsageFormatError(name, "no such file or folder")
+        if not file_kind(spec):
+            raise UsageFormatError(name, "expected a .csv, .jsonl or .parquet file")
+        found, root = [spec], os.path.dirname(spec)
+    if not found:
+        raise UsageFormatError(name, "no CSV, JSON Lines or Parquet files found there")
+    kinds = {file_kind(p) for p in found}
+    if len(kinds) > 1:
+        raise UsageFormatError(
+            name, f"mixes file types ({', '.join(sorted(kinds))}); import each type on its own"
+        )
+    hive = any("=" in part for p in found for part in Path(os.path.relpath(p, root or ".")).parts[:-1])
+    return LocalSource(name, tuple(found), kinds.pop(), hive)
+
+
+def connect(spill: Path) -> duckdb.DuckDBPyConnection:
+    """DuckDB with a memory limit; what does not fit spills to `spill` (a folder of the lake)."""
+    spill.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
+def _scan(src: LocalSource) -> tuple[str, str]:
+    """(DuckDB table function reading the files, decimal separator of their numbers)."""
+    files = sql_list(list(src.paths))
+    if src.kind == "parquet":
+        hive = "true" if src.hive else "false"
+        return (
+            f"read_parquet({files}, hive_partitioning = {hive}, union_by_name = true, filename = true, "
+            "file_row_number = true)",
+            ".",
+        )
+    if src.kind == "json":
+        return f"read_json({files}, format = 'newline_delimited', union_by_name = true, filename = true)", "."
+    with open(src.paths[0], "rb") as fh:
+        head = fh.read(65536)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UsageFormatError(src.name, "UTF-16 text: save the export as CSV UTF-8 to import it this way")
+    dialect = sniff(head.decode("utf-8-sig", errors="replace").split("\n", 1)[0])
+    delim = dialect.delimiter.replace("\t", "\\t")
+    hive = ", hive_partitioning = true" if src.hive else ""
+    return (
+        f"read_csv({files}, all_varchar = true, header = true, delim = E'{delim}', quote = '\"', "
+        f"escape = '\"', union_by_name = true, filename = true{hive})",
+        dialect.decimal,
+    )
+
+
+# DuckDB types -> the four the expression works with (text, number, time, JSON)
+def _normal_type(duck_type: str) -> tuple[str, str]:
+    t = duck_type.upper()
+    if t.startswith(("VARCHAR", "UUID")):
+        return "VARCHAR", "string"
+    if t.startswith(
+        (
+            "TINYINT",
+            "SMALLINT",
+            "INTEGER",
+            "BIGINT",
+            "HUGEINT",
+            "UTINYINT",
+            "USMALLINT",
+            "UINTEGER",
+            "UBIGINT",
+            "UHUGEINT",
+            "FLOAT",
+            "DOUBLE",
+            "DECIMAL",
+            "REAL",
+        )
+    ):
+        return "DOUBLE", "float64"
+    if t.startswith(("TIMESTAMP", "DATE")):
+        return "TIMESTAMPTZ", "timestamp('UTC')"
+    if t == "JSON":
+        return "JSON", "json"
+    return "VARCHAR", "string"  # booleans, structs and lists (e.g. a JSON object read as a STRUCT)
+
+
+def source_view(con: duckdb.DuckDBPyConnection, src: LocalSource) -> tuple[ibis.Table, str]:
+    """Create view `source` (lower-case names, four types) over the files; its Ibis table and decimal."""
+    scan, decimal = _scan(src)
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+    except duckdb.Error as exc:
+        raise UsageFormatError(src.name, _duck_message(exc)) from None
+    cols: dict[str, tuple[str, str]] = {}
+    select = []
+    for name, duck_type, *_ in described:
+        low = name.strip().lower()
+        if low in cols:
+            raise UsageFormatError(src.name, "two columns have the same name", column=low)
+        sql_type, ibis_type = _normal_type(duck_type)
+        quoted = '"' + name.replace('"', '""') + '"'
+        if low in PASSTHROUGH:
+            sql_type, ibis_type = ("VARCHAR", "string") if low == "filename" else ("BIGINT", "int64")
+        nested = duck_type.upper().startswith(("STRUCT", "MAP")) or duck_type.endswith("]")
+        expr = f"to_json({quoted})" if nested else quoted
+        cast = "CAST" if sql_type == "VARCHAR" else "TRY_CAST"
+        select.append(f'{cast}({expr} AS {sql_type}) AS "{low}"')
+        cols[low] = (sql_type, ibis_type)
+    for c in REQUIRED:
+        if c not in cols:
+            raise UsageFormatError(
+                src.name,
+                "required column is missing (expected in LiteLLM SpendLogs logs)",
+                column=c,
+            )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW source AS SELECT {', '.join(select)} FROM {scan}")
+    return ibis.table({c: t for c, (_, t) in cols.items()}, name="source"), decimal
+
+
+def _duck_message(exc: duckdb.Error) -> str:
+    text = str(exc).strip().splitlines()
+    first = next((line for line in text if line.strip()), type(exc).__name__)
+    return f"cannot be read ({first[:300]})"
+
+
+def requests_sql(src_table: ibis.Table, decimal: str) -> str:
+    return ibis.to_sql(spendlogs_requests(src_table, decimal=decimal), dialect="duckdb")

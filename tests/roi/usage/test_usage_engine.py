@@ -1,0 +1,272 @@
+"""Per-request logs through the analytical engine (DuckDB): the same numbers as the reference pandas
+reader from CSV, Parquet and JSON Lines, files, globs and hive folders; robust to real files; a bad
+file stores nothing; a request is never counted twice; pricing the rollup equals pricing each request."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from roi.errors import UsageFormatError
+from roi.store import Store
+from roi.usage import delete_import, ingest, lake, list_imports, priced_store, read_usage, summary
+from roi.usage.pricing import price
+from roi.usage.schema import TOKEN_COLUMNS
+
+DATA = Path(__file__).resolve().parents[3] / "data" / "usage"
+SPENDLOGS = DATA / "litellm_spendlogs.csv"
+SUMS = ["requests", *TOKEN_COLUMNS, "reported_cost_usd"]
+
+
+@pytest.fixture
+def store(db_url):
+    s = Store(db_url)
+    yield s
+    s.dispose()
+
+
+def reference() -> dict[str, float]:
+    f = read_usage(SPENDLOGS).frame
+    return {c: float(f[c].sum()) for c in SUMS}
+
+
+def stored(store: Store) -> dict[str, float]:
+    doc = summary(priced_store(store))
+    return {c: doc[c] for c in SUMS}
+
+
+def raw_sample() -> pd.DataFrame:
+    """The SpendLogs sample as the proxy's table holds it (typed), for Parquet and JSON Lines."""
+    df = pd.read_csv(SPENDLOGS, dtype={"request_tags": str, "metadata": str, "cache_hit": str, "user": str})
+    for c in ("startTime", "endTime", "completionStartTime"):
+        df[c] = pd.to_datetime(df[c])
+    return df
+
+
+def test_engine_equals_the_reference_reader(store):
+    r = ingest(store, [SPENDLOGS])
+    assert stored(store) == pytest.approx(reference(), abs=1e-12)
+    assert r.document["rows"] == 15 and r.document["requests"] == 15
+    assert r.document["warnings"] == read_usage(SPENDLOGS).warnings  # the proxy cache hit
+    rows = priced_store(store)
+    ref = read_usage(SPENDLOGS).frame
+    # latency and TTFT sums, tags and teams survive the rollup
+    assert rows["latency_s_sum"].sum() == pytest.approx(ref["latency_s"].sum())
+    assert rows["ttft_s_sum"].sum() == pytest.approx(ref["ttft_s"].sum())
+    assert (
+        rows.groupby("tag")["requests"].sum().to_dict() == ref["tag"].value_counts().astype(float).to_dict()
+    )
+    assert (
+        rows.groupby("project")["requests"].sum().to_dict()
+        == ref["project"].value_counts().astype(float).to_dict()
+    )
+    hist = json.loads(list_imports(store)["latency_histogram"].iloc[0])
+    assert sum(hist["counts"]) == 15
+
+
+def test_the_rollup_is_hourly_with_every_dimension(store):
+    ingest(store, [SPENDLOGS])
+    imp = int(list_imports(store)["id"].iloc[0])
+    roll = pd.read_parquet(lake.import_dir(store, imp) / lake.ROLLUP)
+    assert set(roll["hour"].dt.minute) == {0} and roll["hour"].nunique() == 1  # 09:00 to 09:57, one hour
+    assert {"model_raw", "api_key", "project", "user", "tag", "context_window", "service_tier"} <= set(roll)
+    assert roll["requests"].sum() == 15
+
+
+@pytest.mark.parametrize("kind", ["parquet", "jsonl"])
+def test_parquet_and_json_lines_with_the_same_columns(store, tmp_path, kind):
+    df = raw_sample()
+    path = tmp_path / f"spend.{kind}"
+    if kind == "parquet":
+        df.to_parquet(path)
+    else:
+        df.to_json(path, orient="records", lines=True, date_format="iso")
+    ingest(store, [path])
+    assert stored(store) == pytest.approx(reference(), abs=1e-12)
+
+
+def test_a_hive_folder_and_a_glob(store, tmp_path):
+    df = raw_sample()
+    root = tmp_path / "logs"
+    for i, part in enumerate(df.iloc[k::3] for k in range(3)):
+        d = root / "year=2026" / f"month=1{i}"
+        d.mkdir(parents=True)
+        part.to_parquet(d / "part-0.parquet")
+    ingest(store, [str(root)])
+    assert stored(store) == pytest.approx(reference(), abs=1e-12)
+    # the same requests through a glob: nothing new
+    again = ingest(store, [str(root / "year=2026" / "**" / "*.parquet")])
+    assert again.summaries[0].import_id is None and again.document["skipped_duplicates"] == 15
+
+
+def test_european_excel_total_row_and_blank_rows_as_the_reference_reads_them(store, tmp_path):
+    text = SPENDLOGS.read_text()
+    df = pd.read_csv(SPENDLOGS, dtype=str, keep_default_na=False)
+    df["spend"] = df["spend"].str.replace(".", ",", regex=False)
+    body = df.to_csv(sep=";", index=False)
+    lines = body.splitlines()
+    lines.insert(5, ";" * (len(df.columns) - 1))  # a blank row
+    lines.append("Total;" + ";" * (len(df.columns) - 2))
+    path = tmp_path / "spend_eu.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + ("\n".join(lines) + "\n").encode())
+    assert text  # (the original stays untouched)
+    r = ingest(store, [path])
+    ref = read_usage(path)
+    assert stored(store) == pytest.approx({c: float(ref.frame[c].sum()) for c in SUMS}, abs=1e-12)
+    assert stored(store) == pytest.approx(reference(), abs=1e-12)
+    assert any("blank row" in w for w in r.document["warnings"])
+    assert any("total row" in w for w in r.document["warnings"])
+
+
+def test_a_bad_cell_names_file_row_and_column_and_stores_nothing(store, tmp_path):
+    lines = SPENDLOGS.read_text().splitlines()
+    cells = lines[6].split(",")
+    cells[5] = "lots"  # prompt_tokens of file row 7
+    lines[6] = ",".join(cells)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    with pytest.raises(UsageFormatError, match=r"bad\.csv, row 7, column “prompt_tokens”"):
+        ingest(store, [SPENDLOGS, bad])  # a batch: the good file is not stored either
+    assert list_imports(store).empty
+    assert not any(p.name.startswith(("import-", "staging-")) for p in lake.lake_dir(store).glob("*"))
+
+
+def test_a_bad_parquet_value_names_the_file_row_and_column(store, tmp_path):
+    df = raw_sample()
+    df["spend"] = df["spend"].astype(str)
+    df.loc[3, "spend"] = "n/a"
+    path = tmp_path / "bad.parquet"
+    df.to_parquet(path)
+    with pytest.raises(UsageFormatError, match=r"bad\.parquet, row 4, column “spend”"):
+        ingest(store, [path])
+
+
+def test_a_missing_column_is_named(store, tmp_path):
+    raw_sample().drop(columns=["spend"]).to_parquet(tmp_path / "x.parquet")
+    with pytest.raises(UsageFormatError, match=r"column “spend”"):
+        ingest(store, [tmp_path / "x.parquet"])
+
+
+def test_overlapping_logs_count_each_request_once(store, tmp_path):
+    df = pd.read_csv(SPENDLOGS, dtype=str, keep_default_na=False)
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    df.iloc[:10].to_csv(first, index=False)
+    df.iloc[5:].to_csv(second, index=False)  # rows 5-9 in both
+    ingest(store, [first])
+    r = ingest(store, [second])
+    assert r.document["skipped_duplicates"] == 5
+    assert stored(store) == pytest.approx(reference(), abs=1e-12)
+
+
+def test_overlapping_files_in_one_folder_and_one_batch(store, tmp_path):
+    df = pd.read_csv(SPENDLOGS, dtype=str, keep_default_na=False)
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    df.iloc[:10].to_csv(folder / "a.csv", index=False)
+    df.iloc[5:].to_csv(folder / "b.csv", index=False)
+    ingest(store, [folder])
+    assert stored(store) == pytest.approx(reference(), abs=1e-12)
+    other = tmp_path / "c.csv"
+    df.to_csv(other, index=False)
+    single = tmp_path / "d.csv"
+    df.iloc[:3].to_csv(single, index=False)
+    r = ingest(store, [other, single])  # both already stored
+    assert r.document["skipped_duplicates"] == 18
+    assert stored(store) == pytest.approx(reference(), abs=1e-12)
+
+
+def test_deleting_an_import_forgets_its_requests(store):
+    ingest(store, [SPENDLOGS])
+    imp = int(list_imports(store)["id"].iloc[0])
+    delete_import(store, imp)
+    assert not lake.import_dir(store, imp).exists()
+    assert priced_store(store).empty
+    ingest(store, [SPENDLOGS])  # uploaded again on purpose: counted again, once
+    assert stored(store) == pytest.approx(reference(), abs=1e-12)
+
+
+def test_an_uploaded_log_is_spooled_to_disk_and_read_by_the_engine(store):
+    r = ingest(store, [(SPENDLOGS.name, SPENDLOGS.read_bytes(), None)])
+    assert r.summaries[0].format == "litellm-spendlogs"
+    assert lake.import_dir(store, r.summaries[0].import_id).exists()
+    assert stored(store) == pytest.approx(reference(), abs=1e-12)
+
+
+def test_ids_stored_by_an_earlier_version_are_respected(store):
+    """Stores made before the lake kept request ids in the database."""
+    from sqlalchemy import insert
+
+    from roi.store.models import UsageImport, UsageRequestId
+
+    ids = read_usage(SPENDLOGS).frame["request_id"].tolist()
+    with store.engine.begin() as conn:
+        imp = conn.execute(
+            insert(UsageImport).values(format="litellm-spendlogs", file_name="old.csv", file_sha256="x")
+        ).inserted_primary_key[0]
+        conn.execute(insert(UsageRequestId), [{"request_id": i, "import_id": imp} for i in ids])
+    r = ingest(store, [SPENDLOGS])
+    assert r.document["skipped_duplicates"] == 15 and r.summaries[0].import_id is None
+
+
+# ---------------------------------------------------------------- pricing the rollup = pricing each request
+
+MODELS = ["claude-haiku-4-5", "claude-sonnet-4-5", "claude-haiku-5-5", "claude-opus-4-1"]
+request = st.fixed_dictionaries(
+    {
+        "model": st.sampled_from(MODELS),
+        "minute": st.integers(0, 3 * 24 * 60),
+        "prompt": st.one_of(st.integers(0, 5_000), st.integers(95_000, 260_000)),  # around tier starts
+        "read": st.integers(0, 50_000),
+        "out": st.integers(0, 8_000),
+        "user": st.sampled_from(["ana", "ben", ""]),
+    }
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(request, min_size=1, max_size=40))
+def test_pricing_the_rollup_equals_pricing_each_request(tmp_path_factory, reqs):
+    tmp = tmp_path_factory.mktemp("prop")
+    rows = []
+    for i, r in enumerate(reqs):
+        start = pd.Timestamp("2026-10-01") + pd.Timedelta(minutes=r["minute"])
+        prompt = r["prompt"] + r["read"]
+        meta = json.dumps({"usage_object": {"cache_read_input_tokens": r["read"]}})
+        rows.append(
+            {
+                "request_id": f"r{i}",
+                "startTime": start.isoformat(sep=" "),
+                "endTime": (start + pd.Timedelta(seconds=1)).isoformat(sep=" "),
+                "model": r["model"],
+                "prompt_tokens": prompt,
+                "completion_tokens": r["out"],
+                "spend": 0.0,
+                "user": r["user"],
+                "metadata": meta,
+                "cache_hit": "False",
+                "request_tags": "[]",
+                "team_id": "",
+            }
+        )
+    path = tmp / "spend.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    per_request = price(_with_kind(read_usage(path).frame))
+    s = Store(f"sqlite:///{tmp / 'roi.db'}")
+    try:
+        ingest(s, [path])
+        rolled = priced_store(s)
+    finally:
+        s.dispose()
+    assert rolled["cost_usd"].sum() == pytest.approx(per_request["cost_usd"].sum(), rel=1e-12, abs=1e-12)
+    assert rolled["requests"].sum() == len(reqs)
+
+
+def _with_kind(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["kind"] = "usage"
+    return frame
