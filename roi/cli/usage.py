@@ -36,11 +36,14 @@ def cmd_ingest(a: argparse.Namespace) -> int:
 
     if a.show_sql:
         from roi.usage.engine.imports import describe_sql
+        from roi.usage.engine.remote import TABLE, queries, safe_url
 
         for p in a.paths:
-            print(f"-- {p}\n{describe_sql(p)}\n")
+            remote = "://" in p
+            sql = queries(p, a.table or TABLE)[1] if remote else describe_sql(p)
+            print(f"-- {safe_url(p) if remote else p}\n{sql}\n")
         return 0
-    result = ingest(open_store(), a.paths, format=a.format, mapping=_mapping(a.map))
+    result = ingest(open_store(), a.paths, format=a.format, mapping=_mapping(a.map), table=a.table)
     doc = result.document
     if a.json:
         print(json.dumps(doc, indent=2))
@@ -94,13 +97,21 @@ def cmd_usage(a: argparse.Namespace) -> int:
 
 def add_usage_commands(sub: argparse._SubParsersAction) -> None:
     """Add `ingest` and `usage` to the `roi` subcommands."""
-    s = sub.add_parser("ingest", help="import usage exports (CSV/JSON files or a LiteLLM database URL)")
+    s = sub.add_parser(
+        "ingest",
+        help="import usage exports (CSV, JSON, JSON Lines or Parquet files, globs, folders, or a database URL)",
+    )
     s.add_argument("paths", nargs="+", metavar="PATH")
     s.add_argument("--format", help=FORMATS_HELP)
     s.add_argument(
         "--map", action="append", metavar="FIELD=COLUMN", help="generic CSV: which column holds a field"
     )
     s.add_argument("--json", action="store_true")
+    s.add_argument(
+        "--table",
+        metavar="NAME",
+        help="with a database URL: the per-request table to read (default LiteLLM_SpendLogs)",
+    )
     s.add_argument(
         "--show-sql",
         action="store_true",

@@ -32,6 +32,7 @@ def read_sources(
     *,
     format: str | None = None,
     mapping: dict[str, str] | None = None,
+    table: str | None = None,
 ) -> list[tuple[ReadResult, str, bytes]]:
     """Read every file (or database URL) first: one bad file refuses the batch before anything is stored.
 
@@ -44,9 +45,11 @@ def read_sources(
             m = own[0] if own else mapping
             out.append((read_usage(data, name=name, format=format, mapping=m), name, data))
         elif isinstance(src, str) and "://" in src:
-            from roi.usage.dbsource import read_litellm_db
+            from roi.usage.engine.remote import TABLE, read_remote, safe_url
 
-            out.append((read_litellm_db(src), src.split("@")[-1], src.encode()))
+            result = read_remote(src, table or TABLE)
+            # the source's identity (URL without password, table) de-duplicates its buckets
+            out.append((result, safe_url(src), f"{safe_url(src)}#{table or TABLE}".encode()))
         else:
             path = Path(src)
             try:
@@ -95,6 +98,7 @@ def ingest(
     *,
     format: str | None = None,
     mapping: dict[str, str] | None = None,
+    table: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Ingested:
     """Import a batch: every source is read and checked first, then all are stored in one
@@ -108,7 +112,7 @@ def ingest(
         with tempfile.TemporaryDirectory() as spool:
             for src in engine:
                 prepared.append(prepare_local(store, _spooled(src, spool), prepared, progress=progress))
-        items = read_sources(others, format=format, mapping=mapping)
+        items = read_sources(others, format=format, mapping=mapping, table=table)
         daily = [p.daily() for p in prepared if p.stored]  # read before the files move to their import
         summaries = store_results(
             store, items, lambda conn: [commit_prepared(conn, store, p) for p in prepared]

@@ -64,13 +64,17 @@ def _time(v: ir.Value) -> ir.TimestampValue:
 
 
 def _json(v: ir.Value) -> ir.JSONValue:
-    return v if v.type().is_json() else _text(v).try_cast("json")
+    """A JSON document from text (or from a JSON/JSONB column, through its text: one JSON type
+    for every engine's functions)."""
+    return (v if v.type().is_string() else v.cast("string")).try_cast("json")
 
 
 def _field(j: ir.JSONValue, *path: str) -> ir.FloatingValue:
+    """A number inside a JSON document (NULL if absent). Through text: Ibis's own JSON-number
+    unwrap compiles to SQL PostgreSQL rejects (`->> VARIADIC ARRAY[]`)."""
     for p in path:
         j = j[p]
-    return j.float
+    return j.cast("string").try_cast("float64")
 
 
 def _cache_split(meta: ir.JSONValue) -> tuple[ir.FloatingValue, ir.FloatingValue, ir.FloatingValue]:
@@ -96,7 +100,7 @@ def _tags(v: ir.Value) -> ir.StringValue:
     """'["intake", "priority"]' -> 'intake,priority'; text that is not a JSON array is kept."""
     s = _text(v)
     joined = s.re_replace(r'[\[\]"]', "").replace(", ", ",")
-    out = ibis.ifelse(s.startswith("["), joined.strip(), s.re_replace(r"^\{|\}$", ""))
+    out = ibis.ifelse(s.startswith("["), _trim(joined), s.re_replace(r"^\{|\}$", ""))
     return ibis.ifelse(out.isin(["", "null"]), ibis.null("string"), out)
 
 
@@ -111,7 +115,8 @@ def _parsed(t: ir.Table, decimal: str) -> ir.Table:
         return _time(t[name]) if name in cols else ibis.null(TS)
 
     # only cells that mention "cache" are parsed: most requests carry no cache usage
-    has_cache = col("metadata").contains("cache").fill_null(False)
+    meta_text = col("metadata") if col("metadata").type().is_string() else col("metadata").cast("string")
+    has_cache = meta_text.contains("cache").fill_null(False)
     meta = (
         ibis.ifelse(has_cache, _json(t.metadata), ibis.null("json"))
         if "metadata" in cols

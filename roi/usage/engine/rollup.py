@@ -20,10 +20,11 @@ from roi.usage.schema import GROUP_COLUMNS, TOKEN_COLUMNS
 DIMENSIONS = ("model_raw", *GROUP_COLUMNS, "service_tier", "context_window")
 
 
-def band(req: ir.Table) -> ir.StringValue:
-    """Each request's long-context band (`roi.catalog.cost.context_band`) from its total input."""
+def band(req: ir.Table, starts: tuple[int, ...] | None = None) -> ir.StringValue:
+    """Each request's long-context band (`roi.catalog.cost.context_band`) from its total input,
+    cut at every tier start of the catalog (or at `starts`)."""
     total = sum((req[c] for c in TOKEN_COLUMNS if c != "output_tokens"), ibis.literal(0.0))
-    starts = tier_starts()
+    starts = tier_starts() if starts is None else starts
     if not starts:
         return ibis.literal(context_band([0])[0])
     return ibis.cases(
@@ -32,9 +33,9 @@ def band(req: ir.Table) -> ir.StringValue:
     )
 
 
-def rollup(req: ir.Table) -> ir.Table:
+def rollup(req: ir.Table, starts: tuple[int, ...] | None = None) -> ir.Table:
     """Hour × dimensions, summed. `req` holds only the requests to count (skipped rows removed)."""
-    keyed = req.mutate(hour=req.start.truncate("h"), context_window=band(req))
+    keyed = req.mutate(hour=req.start.truncate("h"), context_window=band(req, starts))
     return keyed.group_by(["hour", *DIMENSIONS]).aggregate(
         requests=keyed.count().cast("float64"),
         **{c: keyed[c].sum() for c in TOKEN_COLUMNS},
@@ -56,7 +57,7 @@ def latency_bins(req: ir.Table) -> ir.Table:
 
 
 def _n(condition: ir.BooleanValue) -> ir.IntegerScalar:
-    return condition.fill_null(False).cast("int64").sum().fill_null(0)
+    return ibis.ifelse(condition.fill_null(False), 1, 0).sum().fill_null(0)
 
 
 def checks(req: ir.Table) -> ir.Table:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -15,6 +17,11 @@ from roi.cli import main
 from roi.store import Store
 from roi.tokens import Tokens
 from roi.usage import ingest, priced_store, summary
+from roi.usage.schema import TOKEN_COLUMNS
+
+DATA = Path(__file__).resolve().parents[3] / "data" / "usage"
+SPENDLOGS = DATA / "litellm_spendlogs.csv"
+SNAPSHOTS = Path(__file__).resolve().parent / "sql"
 
 DDL = """
 CREATE TABLE "LiteLLM_SpendLogs" (
@@ -129,3 +136,86 @@ def test_bad_database_url_is_refused_cleanly(tmp_path, capsys, monkeypatch):
     assert main(["ingest", f"sqlite:///{empty}"]) == 2
     err = capsys.readouterr().err
     assert 'no table "LiteLLM_SpendLogs"' in err and "Traceback" not in err
+
+
+def _load_sample(url: str) -> None:
+    """The SpendLogs sample (data/usage) into a LiteLLM proxy's table, typed as the proxy types it."""
+    df = pd.read_csv(SPENDLOGS, dtype=str, keep_default_na=False)
+    with create_engine(url).begin() as conn:
+        conn.execute(text(DDL))
+        conn.execute(
+            text(
+                'INSERT INTO "LiteLLM_SpendLogs" (request_id, api_key, spend, prompt_tokens, completion_tokens, '
+                '"startTime", "endTime", "completionStartTime", model, model_group, "user", metadata, cache_hit, '
+                "request_tags, team_id) VALUES (:request_id, :api_key, CAST(:spend AS DOUBLE PRECISION), "
+                "CAST(:prompt_tokens AS INTEGER), CAST(:completion_tokens AS INTEGER), "
+                "CAST(:startTime AS TIMESTAMP), CAST(:endTime AS TIMESTAMP), "
+                "CAST(NULLIF(:completionStartTime, '') AS TIMESTAMP), :model, :model_group, NULLIF(:user, ''), "
+                "CAST(:metadata AS JSONB), :cache_hit, CAST(:request_tags AS JSONB), NULLIF(:team_id, ''))"
+            ),
+            df.to_dict("records"),
+        )
+
+
+@pytest.mark.postgres
+def test_postgres_and_duckdb_give_the_same_rollup_to_the_token(pg_database_url, tmp_path):
+    from roi.usage import lake
+    from roi.usage.engine.remote import queries
+
+    _load_sample(pg_database_url)
+    eng = create_engine(pg_database_url)
+    with eng.connect() as conn:
+        remote = pd.read_sql(text(queries(pg_database_url)[1]), conn)
+    eng.dispose()
+    store = Store(f"sqlite:///{tmp_path / 'roi.db'}")
+    try:
+        imp = ingest(store, [SPENDLOGS]).summaries[0].import_id
+        local = pd.read_parquet(lake.import_dir(store, imp) / lake.ROLLUP)
+    finally:
+        store.dispose()
+    keys = ["hour", "model_raw", "api_key", "project", "user", "tag", "context_window"]
+    values = [
+        "requests",
+        *TOKEN_COLUMNS,
+        "reported_cost_usd",
+        "latency_s_sum",
+        "ttft_s_sum",
+        "timed_requests",
+    ]
+
+    def norm(df: pd.DataFrame) -> pd.DataFrame:
+        df = df.copy()
+        df["hour"] = pd.to_datetime(df["hour"]).dt.tz_localize(None)
+        df[keys[1:]] = df[keys[1:]].fillna("")
+        return df.groupby(keys)[values].sum().sort_index()
+
+    pd.testing.assert_frame_equal(norm(remote), norm(local), check_dtype=False, rtol=1e-12)
+    assert norm(local)["requests"].sum() == 15
+
+
+def test_the_sql_compiles_for_warehouses(tmp_path):
+    """BigQuery, Snowflake, Trino and ClickHouse: the same expression compiles (snapshots); run them
+    with their SQLAlchemy driver installed (`pip install sqlalchemy-bigquery`, ...)."""
+    import ibis
+
+    from roi.usage.engine import rollup as agg
+    from roi.usage.engine.requests import spendlogs_requests
+
+    schema = {
+        "request_id": "string", "api_key": "string", "spend": "float64", "prompt_tokens": "float64",
+        "completion_tokens": "float64", "starttime": "timestamp", "endtime": "timestamp",
+        "completionstarttime": "timestamp", "model": "string", "model_group": "string", "user": "string",
+        "metadata": "string", "cache_hit": "string", "request_tags": "string", "team_id": "string",
+    }  # fmt: skip
+    req = agg.counted(spendlogs_requests(ibis.table(schema, name="spendlogs")))
+    expr = agg.rollup(req, starts=(200_000,))  # fixed tier starts: a price-catalog update changes no snapshot
+    for dialect in ("bigquery", "snowflake", "trino", "clickhouse", "postgres", "duckdb"):
+        sql = ibis.to_sql(expr, dialect=dialect)
+        snapshot = SNAPSHOTS / f"rollup.{dialect}.sql"
+        if not snapshot.exists():  # a new dialect: its snapshot is written, to be reviewed and committed
+            snapshot.write_bytes(sql.encode())
+            pytest.fail(f"{snapshot} written: review it, commit it, run again")
+        assert sql == snapshot.read_bytes().decode(), (
+            f"{dialect}: the compiled SQL changed; review and update {snapshot}"
+        )
+        assert "GROUP BY" in sql and "spendlogs" in sql
