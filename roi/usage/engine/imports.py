@@ -39,12 +39,13 @@ def _fingerprint(src: LocalSource) -> bytes:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest().encode()
 
 
-def _requests_table(con: duckdb.DuckDBPyConnection, src: LocalSource) -> ibis.Table:
-    """Parse the files once into temp table `req` (normalized requests, check columns, id hash)."""
+def _requests_view(con: duckdb.DuckDBPyConnection, src: LocalSource) -> ibis.Table:
+    """View `req` over the files: normalized requests, check columns, id hash. A view, not a table:
+    each step below is one streaming scan (materializing 10M requests costs more than rescanning)."""
     table, decimal = source_view(con, src)
     try:
         con.execute(
-            f"CREATE TEMP TABLE req AS SELECT *, {lake.id_hash('request_id', 'rid_hi', 'rid_lo')} "
+            f"CREATE TEMP VIEW req AS SELECT *, {lake.id_hash('request_id', 'rid_hi', 'rid_lo')} "
             f"FROM ({requests_sql(table, decimal)})"
         )
     except duckdb.Error as exc:
@@ -55,8 +56,9 @@ def _requests_table(con: duckdb.DuckDBPyConnection, src: LocalSource) -> ibis.Ta
     return ibis.table(schema | {"rid_hi": "uint64", "rid_lo": "uint64"}, name="req")
 
 
-def _check(con: duckdb.DuckDBPyConnection, req: ibis.Table, src: LocalSource) -> tuple[int, list[str]]:
-    """Rows read and the warnings; a bad file is refused naming the file, row and column."""
+def _check(con: duckdb.DuckDBPyConnection, req: ibis.Table, src: LocalSource) -> tuple[int, list[str], int]:
+    """Rows read, the warnings, and the requests that count; a bad file is refused naming the file,
+    row and column."""
     c = con.execute(ibis.to_sql(agg.checks(req), dialect="duckdb")).fetchdf().iloc[0]
     if c["bad"] or c["no_model_with_tokens"]:
         column = c["bad_column"] if c["bad"] else "model"
@@ -80,7 +82,8 @@ def _check(con: duckdb.DuckDBPyConnection, req: ibis.Table, src: LocalSource) ->
             f"{name}: {int(c['bad_meta'])} metadata cell(s) are not valid JSON; their cache reads and "
             "writes are unknown and counted as uncached input"
         )
-    return int(c["rows"]) - int(c["blank"]) - int(c["total"]), warnings
+    rows = int(c["rows"]) - int(c["blank"]) - int(c["total"])
+    return rows, warnings, rows - int(c["no_model"])
 
 
 def _locate(con: duckdb.DuckDBPyConnection, src: LocalSource, column: str) -> UsageFormatError:
@@ -91,7 +94,7 @@ def _locate(con: duckdb.DuckDBPyConnection, src: LocalSource, column: str) -> Us
     file_col = "filename" if "filename" in cols else "NULL"
     row_col = "file_row_number" if "file_row_number" in cols else "NULL"
     f, r = con.execute(
-        f"SELECT {file_col}, {row_col} FROM req WHERE chk_skip IS NULL AND {where} LIMIT 1"
+        f"SELECT {file_col}, {row_col} FROM req WHERE chk_skip IS NULL AND {where} ORDER BY 1, 2 LIMIT 1"
     ).fetchone()
     name = os.path.basename(f) if f else src.name
     if src.kind == "csv" and f:
@@ -120,25 +123,36 @@ def _legacy_ids(con: duckdb.DuckDBPyConnection, store: Store) -> str | None:
     return "legacy_ids"
 
 
-def _fresh(con: duckdb.DuckDBPyConnection, req: ibis.Table, seen: list[str]) -> int:
-    """Temp table `fresh`: the requests that count and were never imported (each id once)."""
-    counted = f"({ibis.to_sql(agg.counted(req), dialect='duckdb')})"
-    sql = f"SELECT * FROM {counted} AS c"
-    for s in seen:
-        sql += f" ANTI JOIN {s} AS s ON c.rid_hi = s.hi AND c.rid_lo = s.lo"
-    con.execute(f"CREATE TEMP TABLE fresh AS {sql}")
-    dup = con.execute(
-        "SELECT count(*) - count(DISTINCT (rid_hi, rid_lo)) FROM fresh WHERE request_id IS NOT NULL"
+def _new_ids(con: duckdb.DuckDBPyConnection, req: ibis.Table, seen: list[str], path: Path) -> int:
+    """View `new` (requests that count and were never imported) and the file of their distinct ids
+    with how often each occurs; returns how many ids occur more than once in this source."""
+    sql = f"SELECT c.* FROM ({ibis.to_sql(agg.counted(req), dialect='duckdb')}) AS c"
+    for i, s in enumerate(seen):
+        sql += f" ANTI JOIN {s} AS s{i} ON c.rid_hi = s{i}.hi AND c.rid_lo = s{i}.lo"
+    con.execute(f"CREATE TEMP VIEW new AS {sql}")
+    _copy(
+        con,
+        "SELECT rid_hi AS hi, rid_lo AS lo, count(*) AS n FROM new WHERE request_id IS NOT NULL GROUP BY ALL",
+        path,
+    )
+    return con.execute(
+        f"SELECT coalesce(sum(n) - count(*), 0) FROM read_parquet({lake.sql_list([str(path)])})"
     ).fetchone()[0]
-    if dup:  # repeated inside this import (e.g. two overlapping exports in one folder): keep one
+
+
+def _fresh(con: duckdb.DuckDBPyConnection, repeated: int) -> None:
+    """View `fresh`: `new`, each request id once (a source can repeat one: overlapping exports)."""
+    if repeated:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE fresh AS SELECT * FROM fresh QUALIFY request_id IS NULL "
+            "CREATE TEMP VIEW fresh AS SELECT * FROM new QUALIFY request_id IS NULL "
             "OR row_number() OVER (PARTITION BY rid_hi, rid_lo ORDER BY start) = 1"
         )
-    return con.execute("SELECT count(*) FROM fresh").fetchone()[0]
+    else:
+        con.execute("CREATE TEMP VIEW fresh AS SELECT * FROM new")
 
 
 def _copy(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> None:
+    """Write a query's result as a Parquet file (streamed: DuckDB never holds it whole)."""
     target = str(path).replace("'", "''")
     con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
 
@@ -183,8 +197,8 @@ def prepare_local(
     con = connect(lake.lake_dir(store) / "spill")
     try:
         say("reading")
-        req = _requests_table(con, src)
-        rows, warnings = _check(con, req, src)
+        req = _requests_view(con, src)
+        rows, warnings, counted = _check(con, req, src)
         say("de-duplicating")
         with store.engine.connect() as conn:
             ids = [int(i) for i in conn.execute(select(UsageImport.id)).scalars()]
@@ -192,22 +206,14 @@ def prepare_local(
         seen = [f"(SELECT hi, lo FROM read_parquet({lake.sql_list(id_files)}))"] if id_files else []
         if legacy := _legacy_ids(con, store):
             seen.append(legacy)
-        counted_sql = ibis.to_sql(agg.counted(req), dialect="duckdb")
-        counted = con.execute(f"SELECT count(*) FROM ({counted_sql})").fetchone()[0]
-        kept = _fresh(con, req, seen)
+        repeated = _new_ids(con, req, seen, staging / lake.IDS)
+        _fresh(con, repeated)
         say("summing")
         fresh = ibis.table(req.schema(), name="fresh")
-        stored = 0
-        if kept:
-            _copy(con, ibis.to_sql(agg.rollup(fresh), dialect="duckdb"), staging / lake.ROLLUP)
-            _copy(
-                con,
-                "SELECT rid_hi AS hi, rid_lo AS lo FROM fresh WHERE request_id IS NOT NULL",
-                staging / lake.IDS,
-            )
-            stored = con.execute(
-                f"SELECT count(*) FROM read_parquet({lake.sql_list([str(staging / lake.ROLLUP)])})"
-            ).fetchone()[0]
+        _copy(con, ibis.to_sql(agg.rollup(fresh), dialect="duckdb"), staging / lake.ROLLUP)
+        stored, kept = con.execute(
+            f"SELECT count(*), coalesce(sum(requests), 0) FROM read_parquet({lake.sql_list([str(staging / lake.ROLLUP)])})"
+        ).fetchone()
         bins = con.execute(ibis.to_sql(agg.latency_bins(fresh), dialect="duckdb")).fetchall()
     except BaseException:
         lake.remove(staging)
@@ -218,7 +224,7 @@ def prepare_local(
     for b, n in bins:
         counts[int(b)] += n
     return Prepared(
-        src, staging, rows, stored, counted - kept, histogram_json(counts), warnings, _fingerprint(src)
+        src, staging, rows, stored, counted - int(kept), histogram_json(counts), warnings, _fingerprint(src)
     )
 
 

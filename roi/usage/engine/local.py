@@ -78,7 +78,9 @@ def resolve(spec: str | Path) -> LocalSource:
 def connect(spill: Path) -> duckdb.DuckDBPyConnection:
     """DuckDB with a memory limit; what does not fit spills to `spill` (a folder of the lake)."""
     spill.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
+    con = duckdb.connect(
+        config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill), "preserve_insertion_order": False}
+    )
     con.execute("SET TimeZone = 'UTC'")
     return con
 
@@ -133,8 +135,10 @@ def _normal_type(duck_type: str) -> tuple[str, str]:
         )
     ):
         return "DOUBLE", "float64"
-    if t.startswith(("TIMESTAMP", "DATE")):
+    if t.startswith(("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ")):
         return "TIMESTAMPTZ", "timestamp('UTC')"
+    if t.startswith(("TIMESTAMP", "DATE")):  # naive: UTC (no time-zone arithmetic, which is slow)
+        return "TIMESTAMP", "timestamp"
     if t == "JSON":
         return "JSON", "json"
     return "VARCHAR", "string"  # booleans, structs and lists (e.g. a JSON object read as a STRUCT)

@@ -77,23 +77,32 @@ def _field(j: ir.JSONValue, *path: str) -> ir.FloatingValue:
     return j.cast("string").try_cast("float64")
 
 
-def _cache_split(meta: ir.JSONValue) -> tuple[ir.FloatingValue, ir.FloatingValue, ir.FloatingValue]:
-    """Cache reads, 5-minute and 1-hour writes from the usage object LiteLLM keeps in `metadata`."""
-    usage = ibis.coalesce(meta["usage_object"], meta["usage"], meta)
-    read = ibis.coalesce(
-        _field(usage, "cache_read_input_tokens"), _field(usage, "prompt_tokens_details", "cached_tokens"), 0.0
+def _usage(p: ir.Table) -> ir.Table:
+    """Stage 2: the usage object inside `metadata` (LiteLLM writes it under `usage_object`, `usage`
+    or at the top), and its cache-write split by TTL, each extracted once."""
+    usage = ibis.coalesce(p.meta["usage_object"], p.meta["usage"], p.meta)
+    return p.mutate(usage=usage).mutate(
+        by_ttl=ibis.coalesce(ibis._.usage["cache_creation_token_details"], ibis._.usage["cache_creation"])
     )
-    write = ibis.coalesce(
-        _field(usage, "cache_creation_input_tokens"),
-        _field(usage, "prompt_tokens_details", "cache_creation_tokens"),
+
+
+def _cache_split(u: ir.Table) -> dict[str, ir.FloatingValue]:
+    """Cache reads, 5-minute and 1-hour writes from the usage object (stage 3)."""
+    read = ibis.coalesce(
+        _field(u.usage, "cache_read_input_tokens"),
+        _field(u.usage, "prompt_tokens_details", "cached_tokens"),
         0.0,
     )
-    by_ttl = ibis.coalesce(usage["cache_creation_token_details"], usage["cache_creation"])
+    write = ibis.coalesce(
+        _field(u.usage, "cache_creation_input_tokens"),
+        _field(u.usage, "prompt_tokens_details", "cache_creation_tokens"),
+        0.0,
+    )
     read, write = ibis.greatest(read, 0.0), ibis.greatest(write, 0.0)
     w1h = ibis.least(
-        ibis.greatest(ibis.coalesce(_field(by_ttl, "ephemeral_1h_input_tokens"), 0.0), 0.0), write
+        ibis.greatest(ibis.coalesce(_field(u.by_ttl, "ephemeral_1h_input_tokens"), 0.0), 0.0), write
     )
-    return read, write - w1h, w1h
+    return {"read": read, "w5": write - w1h, "w1h": w1h}
 
 
 def _tags(v: ir.Value) -> ir.StringValue:
@@ -123,8 +132,11 @@ def _parsed(t: ir.Table, decimal: str) -> ir.Table:
         else ibis.null("json")
     )
     request_id = _text(t.request_id)
-    blank = ibis.and_(*[_text(t[c]).isnull() for c in REQUIRED])
-    total = request_id.lower().re_search(_TOTAL).fill_null(False)
+    blank = ibis.and_(*[(_text(t[c]) if t[c].type().is_string() else t[c]).isnull() for c in REQUIRED])
+    first5 = request_id.lower().substr(0, 5)
+    # the regular expression only where the id starts like a total row (it costs on 100M rows)
+    total = ibis.ifelse(first5.isin(["total", "grand"]), request_id.lower().re_search(_TOTAL), False)
+    total = total.fill_null(False)
     return t.select(
         start=time("starttime"),
         end=time("endtime"),
@@ -185,12 +197,9 @@ def spendlogs_requests(t: ir.Table, *, decimal: str = ".") -> ir.Table:
     `t` has lower-case column names; missing optional columns count as empty. Built in stages that
     each name their columns, so no engine parses a cell or a JSON document more than once.
     """
-    p = _parsed(t, decimal)
-    read, w5, w1h = _cache_split(p.meta)
+    p = _usage(_parsed(t, decimal))
     c = p.mutate(
-        read=read,
-        w5=w5,
-        w1h=w1h,
+        **_cache_split(p),
         chk_bad_meta=p.has_cache & p.meta.isnull(),
         chk_bad=_first_bad(p),
         prompt=p.prompt.fill_null(0.0),

@@ -1,67 +1,67 @@
 SELECT
-  `t4`.`hour`,
-  `t4`.`model_raw`,
-  `t4`.`workspace`,
-  `t4`.`api_key`,
-  `t4`.`project`,
-  `t4`.`user`,
-  `t4`.`tag`,
-  `t4`.`task`,
-  `t4`.`service_tier`,
-  `t4`.`context_window`,
+  `t5`.`hour`,
+  `t5`.`model_raw`,
+  `t5`.`workspace`,
+  `t5`.`api_key`,
+  `t5`.`project`,
+  `t5`.`user`,
+  `t5`.`tag`,
+  `t5`.`task`,
+  `t5`.`service_tier`,
+  `t5`.`context_window`,
   CAST(COUNT(*) AS FLOAT64) AS `requests`,
-  SUM(`t4`.`input_tokens`) AS `input_tokens`,
-  SUM(`t4`.`cache_write_5m_tokens`) AS `cache_write_5m_tokens`,
-  SUM(`t4`.`cache_write_1h_tokens`) AS `cache_write_1h_tokens`,
-  SUM(`t4`.`cache_read_tokens`) AS `cache_read_tokens`,
-  SUM(`t4`.`output_tokens`) AS `output_tokens`,
-  SUM(`t4`.`reported_cost_usd`) AS `reported_cost_usd`,
-  SUM(`t4`.`latency_s`) AS `latency_s_sum`,
-  SUM(`t4`.`ttft_s`) AS `ttft_s_sum`,
-  CAST(COUNT(`t4`.`latency_s`) AS FLOAT64) AS `timed_requests`
+  SUM(`t5`.`input_tokens`) AS `input_tokens`,
+  SUM(`t5`.`cache_write_5m_tokens`) AS `cache_write_5m_tokens`,
+  SUM(`t5`.`cache_write_1h_tokens`) AS `cache_write_1h_tokens`,
+  SUM(`t5`.`cache_read_tokens`) AS `cache_read_tokens`,
+  SUM(`t5`.`output_tokens`) AS `output_tokens`,
+  SUM(`t5`.`reported_cost_usd`) AS `reported_cost_usd`,
+  SUM(`t5`.`latency_s`) AS `latency_s_sum`,
+  SUM(`t5`.`ttft_s`) AS `ttft_s_sum`,
+  CAST(COUNT(`t5`.`latency_s`) AS FLOAT64) AS `timed_requests`
 FROM (
   SELECT
-    `t3`.`start`,
-    `t3`.`model_raw`,
-    `t3`.`workspace`,
-    `t3`.`api_key`,
-    `t3`.`project`,
-    `t3`.`user`,
-    `t3`.`tag`,
-    `t3`.`task`,
-    `t3`.`service_tier`,
-    `t3`.`input_tokens`,
-    `t3`.`cache_write_5m_tokens`,
-    `t3`.`cache_write_1h_tokens`,
-    `t3`.`cache_read_tokens`,
-    `t3`.`output_tokens`,
-    `t3`.`reported_cost_usd`,
-    `t3`.`latency_s`,
-    `t3`.`ttft_s`,
-    `t3`.`request_id`,
-    `t3`.`chk_skip`,
-    `t3`.`chk_bad`,
-    `t3`.`chk_no_model`,
-    `t3`.`chk_tokens`,
-    `t3`.`chk_hit`,
-    `t3`.`chk_bad_meta`,
-    TIMESTAMP_TRUNC(`t3`.`start`, HOUR) AS `hour`,
+    `t4`.`start`,
+    `t4`.`model_raw`,
+    `t4`.`workspace`,
+    `t4`.`api_key`,
+    `t4`.`project`,
+    `t4`.`user`,
+    `t4`.`tag`,
+    `t4`.`task`,
+    `t4`.`service_tier`,
+    `t4`.`input_tokens`,
+    `t4`.`cache_write_5m_tokens`,
+    `t4`.`cache_write_1h_tokens`,
+    `t4`.`cache_read_tokens`,
+    `t4`.`output_tokens`,
+    `t4`.`reported_cost_usd`,
+    `t4`.`latency_s`,
+    `t4`.`ttft_s`,
+    `t4`.`request_id`,
+    `t4`.`chk_skip`,
+    `t4`.`chk_bad`,
+    `t4`.`chk_no_model`,
+    `t4`.`chk_tokens`,
+    `t4`.`chk_hit`,
+    `t4`.`chk_bad_meta`,
+    TIMESTAMP_TRUNC(`t4`.`start`, HOUR) AS `hour`,
     CASE
       WHEN (
-        0.0 + `t3`.`input_tokens` + `t3`.`cache_write_5m_tokens` + `t3`.`cache_write_1h_tokens` + `t3`.`cache_read_tokens`
+        0.0 + `t4`.`input_tokens` + `t4`.`cache_write_5m_tokens` + `t4`.`cache_write_1h_tokens` + `t4`.`cache_read_tokens`
       ) > 200000
       THEN '>200k'
       ELSE '0-32k'
     END AS `context_window`
   FROM (
     SELECT
-      `t2`.`start`,
-      `t2`.`model_raw`,
+      `t3`.`start`,
+      `t3`.`model_raw`,
       CAST(NULL AS STRING) AS `workspace`,
-      `t2`.`api_key`,
-      `t2`.`project`,
-      `t2`.`user`,
-      `t2`.`tag`,
+      `t3`.`api_key`,
+      `t3`.`project`,
+      `t3`.`user`,
+      `t3`.`tag`,
       CAST(NULL AS STRING) AS `task`,
       CAST(NULL AS STRING) AS `service_tier`,
       GREATEST(
@@ -70,99 +70,98 @@ FROM (
             (
               (
                 (
-                  `t2`.`prompt` - `t2`.`read`
-                ) - `t2`.`w5`
-              ) - `t2`.`w1h`
+                  `t3`.`prompt` - `t3`.`read`
+                ) - `t3`.`w5`
+              ) - `t3`.`w1h`
             ) < 0
           )
           AND (
             (
-              `t2`.`prompt` - `t2`.`read`
+              `t3`.`prompt` - `t3`.`read`
             ) >= 0
           ),
-          `t2`.`prompt` - `t2`.`read`,
+          `t3`.`prompt` - `t3`.`read`,
           (
             (
-              `t2`.`prompt` - `t2`.`read`
-            ) - `t2`.`w5`
-          ) - `t2`.`w1h`
+              `t3`.`prompt` - `t3`.`read`
+            ) - `t3`.`w5`
+          ) - `t3`.`w1h`
         ),
         0.0
-      ) * IF(`t2`.`chk_hit`, 0.0, 1.0) AS `input_tokens`,
-      `t2`.`w5` * IF(`t2`.`chk_hit`, 0.0, 1.0) AS `cache_write_5m_tokens`,
-      `t2`.`w1h` * IF(`t2`.`chk_hit`, 0.0, 1.0) AS `cache_write_1h_tokens`,
-      `t2`.`read` * IF(`t2`.`chk_hit`, 0.0, 1.0) AS `cache_read_tokens`,
-      `t2`.`completion` * IF(`t2`.`chk_hit`, 0.0, 1.0) AS `output_tokens`,
-      `t2`.`spend` AS `reported_cost_usd`,
-      ieee_divide(DATETIME_DIFF(`t2`.`end`, `t2`.`start`, MILLISECOND), 1000.0) AS `latency_s`,
+      ) * IF(`t3`.`chk_hit`, 0.0, 1.0) AS `input_tokens`,
+      `t3`.`w5` * IF(`t3`.`chk_hit`, 0.0, 1.0) AS `cache_write_5m_tokens`,
+      `t3`.`w1h` * IF(`t3`.`chk_hit`, 0.0, 1.0) AS `cache_write_1h_tokens`,
+      `t3`.`read` * IF(`t3`.`chk_hit`, 0.0, 1.0) AS `cache_read_tokens`,
+      `t3`.`completion` * IF(`t3`.`chk_hit`, 0.0, 1.0) AS `output_tokens`,
+      `t3`.`spend` AS `reported_cost_usd`,
+      ieee_divide(DATETIME_DIFF(`t3`.`end`, `t3`.`start`, MILLISECOND), 1000.0) AS `latency_s`,
       IF(
-        `t2`.`first` = `t2`.`end`,
+        `t3`.`first` = `t3`.`end`,
         CAST(NULL AS FLOAT64),
-        ieee_divide(DATETIME_DIFF(`t2`.`first`, `t2`.`start`, MILLISECOND), 1000.0)
+        ieee_divide(DATETIME_DIFF(`t3`.`first`, `t3`.`start`, MILLISECOND), 1000.0)
       ) AS `ttft_s`,
-      `t2`.`request_id`,
-      `t2`.`chk_skip`,
-      `t2`.`chk_bad`,
-      `t2`.`model_raw` IS NULL AS `chk_no_model`,
+      `t3`.`request_id`,
+      `t3`.`chk_skip`,
+      `t3`.`chk_bad`,
+      `t3`.`model_raw` IS NULL AS `chk_no_model`,
       (
-        `t2`.`prompt` + `t2`.`completion`
+        `t3`.`prompt` + `t3`.`completion`
       ) > 0 AS `chk_tokens`,
-      `t2`.`chk_hit`,
-      `t2`.`chk_bad_meta`
+      `t3`.`chk_hit`,
+      `t3`.`chk_bad_meta`
     FROM (
       SELECT
-        `t1`.`start`,
-        `t1`.`end`,
-        `t1`.`first`,
-        COALESCE(`t1`.`prompt`, 0.0) AS `prompt`,
-        COALESCE(`t1`.`completion`, 0.0) AS `completion`,
-        `t1`.`spend`,
-        `t1`.`meta`,
-        `t1`.`has_cache`,
-        `t1`.`model_raw`,
-        `t1`.`api_key`,
-        `t1`.`project`,
-        `t1`.`user`,
-        `t1`.`tag`,
-        `t1`.`request_id`,
-        `t1`.`chk_hit`,
-        `t1`.`chk_skip`,
-        `t1`.`given_start`,
-        `t1`.`given_end`,
-        `t1`.`given_first`,
-        `t1`.`given_prompt`,
-        `t1`.`given_completion`,
-        `t1`.`given_spend`,
+        `t2`.`start`,
+        `t2`.`end`,
+        `t2`.`first`,
+        COALESCE(`t2`.`prompt`, 0.0) AS `prompt`,
+        COALESCE(`t2`.`completion`, 0.0) AS `completion`,
+        `t2`.`spend`,
+        `t2`.`meta`,
+        `t2`.`has_cache`,
+        `t2`.`model_raw`,
+        `t2`.`api_key`,
+        `t2`.`project`,
+        `t2`.`user`,
+        `t2`.`tag`,
+        `t2`.`request_id`,
+        `t2`.`chk_hit`,
+        `t2`.`chk_skip`,
+        `t2`.`given_start`,
+        `t2`.`given_end`,
+        `t2`.`given_first`,
+        `t2`.`given_prompt`,
+        `t2`.`given_completion`,
+        `t2`.`given_spend`,
+        `t2`.`usage`,
+        `t2`.`by_ttl`,
         GREATEST(
           COALESCE(
-            SAFE_CAST(CAST(COALESCE(`t1`.`meta`['usage_object'], `t1`.`meta`['usage'], `t1`.`meta`)['cache_read_input_tokens'] AS STRING) AS FLOAT64),
-            SAFE_CAST(CAST(COALESCE(`t1`.`meta`['usage_object'], `t1`.`meta`['usage'], `t1`.`meta`)['prompt_tokens_details']['cached_tokens'] AS STRING) AS FLOAT64),
+            SAFE_CAST(CAST(`t2`.`usage`['cache_read_input_tokens'] AS STRING) AS FLOAT64),
+            SAFE_CAST(CAST(`t2`.`usage`['prompt_tokens_details']['cached_tokens'] AS STRING) AS FLOAT64),
             0.0
           ),
           0.0
         ) AS `read`,
         GREATEST(
           COALESCE(
-            SAFE_CAST(CAST(COALESCE(`t1`.`meta`['usage_object'], `t1`.`meta`['usage'], `t1`.`meta`)['cache_creation_input_tokens'] AS STRING) AS FLOAT64),
-            SAFE_CAST(CAST(COALESCE(`t1`.`meta`['usage_object'], `t1`.`meta`['usage'], `t1`.`meta`)['prompt_tokens_details']['cache_creation_tokens'] AS STRING) AS FLOAT64),
+            SAFE_CAST(CAST(`t2`.`usage`['cache_creation_input_tokens'] AS STRING) AS FLOAT64),
+            SAFE_CAST(CAST(`t2`.`usage`['prompt_tokens_details']['cache_creation_tokens'] AS STRING) AS FLOAT64),
             0.0
           ),
           0.0
         ) - LEAST(
           GREATEST(
             COALESCE(
-              SAFE_CAST(CAST(COALESCE(
-                COALESCE(`t1`.`meta`['usage_object'], `t1`.`meta`['usage'], `t1`.`meta`)['cache_creation_token_details'],
-                COALESCE(`t1`.`meta`['usage_object'], `t1`.`meta`['usage'], `t1`.`meta`)['cache_creation']
-              )['ephemeral_1h_input_tokens'] AS STRING) AS FLOAT64),
+              SAFE_CAST(CAST(`t2`.`by_ttl`['ephemeral_1h_input_tokens'] AS STRING) AS FLOAT64),
               0.0
             ),
             0.0
           ),
           GREATEST(
             COALESCE(
-              SAFE_CAST(CAST(COALESCE(`t1`.`meta`['usage_object'], `t1`.`meta`['usage'], `t1`.`meta`)['cache_creation_input_tokens'] AS STRING) AS FLOAT64),
-              SAFE_CAST(CAST(COALESCE(`t1`.`meta`['usage_object'], `t1`.`meta`['usage'], `t1`.`meta`)['prompt_tokens_details']['cache_creation_tokens'] AS STRING) AS FLOAT64),
+              SAFE_CAST(CAST(`t2`.`usage`['cache_creation_input_tokens'] AS STRING) AS FLOAT64),
+              SAFE_CAST(CAST(`t2`.`usage`['prompt_tokens_details']['cache_creation_tokens'] AS STRING) AS FLOAT64),
               0.0
             ),
             0.0
@@ -171,71 +170,68 @@ FROM (
         LEAST(
           GREATEST(
             COALESCE(
-              SAFE_CAST(CAST(COALESCE(
-                COALESCE(`t1`.`meta`['usage_object'], `t1`.`meta`['usage'], `t1`.`meta`)['cache_creation_token_details'],
-                COALESCE(`t1`.`meta`['usage_object'], `t1`.`meta`['usage'], `t1`.`meta`)['cache_creation']
-              )['ephemeral_1h_input_tokens'] AS STRING) AS FLOAT64),
+              SAFE_CAST(CAST(`t2`.`by_ttl`['ephemeral_1h_input_tokens'] AS STRING) AS FLOAT64),
               0.0
             ),
             0.0
           ),
           GREATEST(
             COALESCE(
-              SAFE_CAST(CAST(COALESCE(`t1`.`meta`['usage_object'], `t1`.`meta`['usage'], `t1`.`meta`)['cache_creation_input_tokens'] AS STRING) AS FLOAT64),
-              SAFE_CAST(CAST(COALESCE(`t1`.`meta`['usage_object'], `t1`.`meta`['usage'], `t1`.`meta`)['prompt_tokens_details']['cache_creation_tokens'] AS STRING) AS FLOAT64),
+              SAFE_CAST(CAST(`t2`.`usage`['cache_creation_input_tokens'] AS STRING) AS FLOAT64),
+              SAFE_CAST(CAST(`t2`.`usage`['prompt_tokens_details']['cache_creation_tokens'] AS STRING) AS FLOAT64),
               0.0
             ),
             0.0
           )
         ) AS `w1h`,
-        `t1`.`has_cache` AND (
-          `t1`.`meta` IS NULL
+        `t2`.`has_cache` AND (
+          `t2`.`meta` IS NULL
         ) AS `chk_bad_meta`,
         CASE
-          WHEN COALESCE(`t1`.`given_start` AND (
-            `t1`.`start` IS NULL
+          WHEN COALESCE(`t2`.`given_start` AND (
+            `t2`.`start` IS NULL
           ), FALSE)
           THEN 'starttime'
-          WHEN COALESCE(`t1`.`given_end` AND (
-            `t1`.`end` IS NULL
+          WHEN COALESCE(`t2`.`given_end` AND (
+            `t2`.`end` IS NULL
           ), FALSE)
           THEN 'endtime'
-          WHEN COALESCE(`t1`.`given_first` AND (
-            `t1`.`first` IS NULL
+          WHEN COALESCE(`t2`.`given_first` AND (
+            `t2`.`first` IS NULL
           ), FALSE)
           THEN 'completionstarttime'
           WHEN COALESCE(
             (
-              `t1`.`given_prompt` AND (
-                `t1`.`prompt` IS NULL
+              `t2`.`given_prompt` AND (
+                `t2`.`prompt` IS NULL
               )
             )
             OR (
-              `t1`.`prompt` < 0
+              `t2`.`prompt` < 0
             ),
             FALSE
           )
           THEN 'prompt_tokens'
           WHEN COALESCE(
             (
-              `t1`.`given_completion` AND (
-                `t1`.`completion` IS NULL
+              `t2`.`given_completion` AND (
+                `t2`.`completion` IS NULL
               )
             )
             OR (
-              `t1`.`completion` < 0
+              `t2`.`completion` < 0
             ),
             FALSE
           )
           THEN 'completion_tokens'
           WHEN COALESCE(
             (
-              `t1`.`given_spend` AND (
-                `t1`.`spend` IS NULL
+              `t2`.`given_spend` AND (
+                `t2`.`spend` IS NULL
               )
             )
             OR (
-              `t1`.`spend` < 0
+              `t2`.`spend` < 0
             ),
             FALSE
           )
@@ -244,83 +240,123 @@ FROM (
         END AS `chk_bad`
       FROM (
         SELECT
-          `t0`.`starttime` AS `start`,
-          `t0`.`endtime` AS `end`,
-          `t0`.`completionstarttime` AS `first`,
-          `t0`.`prompt_tokens` AS `prompt`,
-          `t0`.`completion_tokens` AS `completion`,
-          `t0`.`spend`,
-          IF(
-            COALESCE(INSTR(`t0`.`metadata`, 'cache') > 0, FALSE),
-            SAFE_CAST(`t0`.`metadata` AS JSON),
-            CAST(NULL AS JSON)
-          ) AS `meta`,
-          COALESCE(INSTR(`t0`.`metadata`, 'cache') > 0, FALSE) AS `has_cache`,
-          COALESCE(NULLIF(TRIM(`t0`.`model`), ''), NULLIF(TRIM(`t0`.`model_group`), '')) AS `model_raw`,
-          NULLIF(TRIM(`t0`.`api_key`), '') AS `api_key`,
-          NULLIF(TRIM(`t0`.`team_id`), '') AS `project`,
-          NULLIF(TRIM(`t0`.`user`), '') AS `user`,
-          IF(
+          `t1`.`start`,
+          `t1`.`end`,
+          `t1`.`first`,
+          `t1`.`prompt`,
+          `t1`.`completion`,
+          `t1`.`spend`,
+          `t1`.`meta`,
+          `t1`.`has_cache`,
+          `t1`.`model_raw`,
+          `t1`.`api_key`,
+          `t1`.`project`,
+          `t1`.`user`,
+          `t1`.`tag`,
+          `t1`.`request_id`,
+          `t1`.`chk_hit`,
+          `t1`.`chk_skip`,
+          `t1`.`given_start`,
+          `t1`.`given_end`,
+          `t1`.`given_first`,
+          `t1`.`given_prompt`,
+          `t1`.`given_completion`,
+          `t1`.`given_spend`,
+          COALESCE(`t1`.`meta`['usage_object'], `t1`.`meta`['usage'], `t1`.`meta`) AS `usage`,
+          COALESCE(
+            COALESCE(`t1`.`meta`['usage_object'], `t1`.`meta`['usage'], `t1`.`meta`)['cache_creation_token_details'],
+            COALESCE(`t1`.`meta`['usage_object'], `t1`.`meta`['usage'], `t1`.`meta`)['cache_creation']
+          ) AS `by_ttl`
+        FROM (
+          SELECT
+            `t0`.`starttime` AS `start`,
+            `t0`.`endtime` AS `end`,
+            `t0`.`completionstarttime` AS `first`,
+            `t0`.`prompt_tokens` AS `prompt`,
+            `t0`.`completion_tokens` AS `completion`,
+            `t0`.`spend`,
             IF(
-              STARTS_WITH(NULLIF(TRIM(`t0`.`request_tags`), ''), '['),
-              TRIM(
-                REPLACE(REGEXP_REPLACE(NULLIF(TRIM(`t0`.`request_tags`), ''), '[\\[\\]"]', ''), ', ', ',')
-              ),
-              REGEXP_REPLACE(NULLIF(TRIM(`t0`.`request_tags`), ''), '^\\{|\\}$', '')
-            ) IN ('', 'null'),
-            CAST(NULL AS STRING),
+              COALESCE(INSTR(`t0`.`metadata`, 'cache') > 0, FALSE),
+              SAFE_CAST(`t0`.`metadata` AS JSON),
+              CAST(NULL AS JSON)
+            ) AS `meta`,
+            COALESCE(INSTR(`t0`.`metadata`, 'cache') > 0, FALSE) AS `has_cache`,
+            COALESCE(NULLIF(TRIM(`t0`.`model`), ''), NULLIF(TRIM(`t0`.`model_group`), '')) AS `model_raw`,
+            NULLIF(TRIM(`t0`.`api_key`), '') AS `api_key`,
+            NULLIF(TRIM(`t0`.`team_id`), '') AS `project`,
+            NULLIF(TRIM(`t0`.`user`), '') AS `user`,
             IF(
-              STARTS_WITH(NULLIF(TRIM(`t0`.`request_tags`), ''), '['),
-              TRIM(
-                REPLACE(REGEXP_REPLACE(NULLIF(TRIM(`t0`.`request_tags`), ''), '[\\[\\]"]', ''), ', ', ',')
-              ),
-              REGEXP_REPLACE(NULLIF(TRIM(`t0`.`request_tags`), ''), '^\\{|\\}$', '')
-            )
-          ) AS `tag`,
-          NULLIF(TRIM(`t0`.`request_id`), '') AS `request_id`,
-          COALESCE(LOWER(NULLIF(TRIM(`t0`.`cache_hit`), '')) = 'true', FALSE) AS `chk_hit`,
-          CASE
-            WHEN (
-              NULLIF(TRIM(`t0`.`request_id`), '') IS NULL
-            )
-            AND (
-              NULLIF(TRIM(CAST(`t0`.`starttime` AS STRING)), '') IS NULL
-            )
-            AND (
-              NULLIF(TRIM(`t0`.`model`), '') IS NULL
-            )
-            AND (
-              NULLIF(TRIM(CAST(`t0`.`prompt_tokens` AS STRING)), '') IS NULL
-            )
-            AND (
-              NULLIF(TRIM(CAST(`t0`.`completion_tokens` AS STRING)), '') IS NULL
-            )
-            AND (
-              NULLIF(TRIM(CAST(`t0`.`spend` AS STRING)), '') IS NULL
-            )
-            THEN 'blank'
-            WHEN COALESCE(
-              REGEXP_CONTAINS(LOWER(NULLIF(TRIM(`t0`.`request_id`), '')), '^(grand\\s+)?totals?:?$'),
-              FALSE
-            )
-            THEN 'total'
-            ELSE CAST(NULL AS STRING)
-          END AS `chk_skip`,
-          `t0`.`starttime` IS NOT NULL AS `given_start`,
-          `t0`.`endtime` IS NOT NULL AS `given_end`,
-          `t0`.`completionstarttime` IS NOT NULL AS `given_first`,
-          `t0`.`prompt_tokens` IS NOT NULL AS `given_prompt`,
-          `t0`.`completion_tokens` IS NOT NULL AS `given_completion`,
-          `t0`.`spend` IS NOT NULL AS `given_spend`
-        FROM `spendlogs` AS `t0`
-      ) AS `t1`
-    ) AS `t2`
+              IF(
+                STARTS_WITH(NULLIF(TRIM(`t0`.`request_tags`), ''), '['),
+                TRIM(
+                  REPLACE(REGEXP_REPLACE(NULLIF(TRIM(`t0`.`request_tags`), ''), '[\\[\\]"]', ''), ', ', ',')
+                ),
+                REGEXP_REPLACE(NULLIF(TRIM(`t0`.`request_tags`), ''), '^\\{|\\}$', '')
+              ) IN ('', 'null'),
+              CAST(NULL AS STRING),
+              IF(
+                STARTS_WITH(NULLIF(TRIM(`t0`.`request_tags`), ''), '['),
+                TRIM(
+                  REPLACE(REGEXP_REPLACE(NULLIF(TRIM(`t0`.`request_tags`), ''), '[\\[\\]"]', ''), ', ', ',')
+                ),
+                REGEXP_REPLACE(NULLIF(TRIM(`t0`.`request_tags`), ''), '^\\{|\\}$', '')
+              )
+            ) AS `tag`,
+            NULLIF(TRIM(`t0`.`request_id`), '') AS `request_id`,
+            COALESCE(LOWER(NULLIF(TRIM(`t0`.`cache_hit`), '')) = 'true', FALSE) AS `chk_hit`,
+            CASE
+              WHEN (
+                NULLIF(TRIM(`t0`.`request_id`), '') IS NULL
+              )
+              AND (
+                `t0`.`starttime` IS NULL
+              )
+              AND (
+                NULLIF(TRIM(`t0`.`model`), '') IS NULL
+              )
+              AND (
+                `t0`.`prompt_tokens` IS NULL
+              )
+              AND (
+                `t0`.`completion_tokens` IS NULL
+              )
+              AND (
+                `t0`.`spend` IS NULL
+              )
+              THEN 'blank'
+              WHEN COALESCE(
+                IF(
+                  SUBSTRING(
+                    LOWER(NULLIF(TRIM(`t0`.`request_id`), '')),
+                    IF((
+                      0 + 1
+                    ) >= 1, 0 + 1, 0 + 1 + LENGTH(LOWER(NULLIF(TRIM(`t0`.`request_id`), '')))),
+                    5
+                  ) IN ('total', 'grand'),
+                  REGEXP_CONTAINS(LOWER(NULLIF(TRIM(`t0`.`request_id`), '')), '^(grand\\s+)?totals?:?$'),
+                  FALSE
+                ),
+                FALSE
+              )
+              THEN 'total'
+              ELSE CAST(NULL AS STRING)
+            END AS `chk_skip`,
+            `t0`.`starttime` IS NOT NULL AS `given_start`,
+            `t0`.`endtime` IS NOT NULL AS `given_end`,
+            `t0`.`completionstarttime` IS NOT NULL AS `given_first`,
+            `t0`.`prompt_tokens` IS NOT NULL AS `given_prompt`,
+            `t0`.`completion_tokens` IS NOT NULL AS `given_completion`,
+            `t0`.`spend` IS NOT NULL AS `given_spend`
+          FROM `spendlogs` AS `t0`
+        ) AS `t1`
+      ) AS `t2`
+    ) AS `t3`
     WHERE
-      `t2`.`chk_skip` IS NULL AND NOT (
-        `t2`.`model_raw` IS NULL
+      `t3`.`chk_skip` IS NULL AND NOT (
+        `t3`.`model_raw` IS NULL
       )
-  ) AS `t3`
-) AS `t4`
+  ) AS `t4`
+) AS `t5`
 GROUP BY
   1,
   2,

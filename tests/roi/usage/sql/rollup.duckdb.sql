@@ -1,67 +1,67 @@
 SELECT
-  "t4"."hour",
-  "t4"."model_raw",
-  "t4"."workspace",
-  "t4"."api_key",
-  "t4"."project",
-  "t4"."user",
-  "t4"."tag",
-  "t4"."task",
-  "t4"."service_tier",
-  "t4"."context_window",
+  "t5"."hour",
+  "t5"."model_raw",
+  "t5"."workspace",
+  "t5"."api_key",
+  "t5"."project",
+  "t5"."user",
+  "t5"."tag",
+  "t5"."task",
+  "t5"."service_tier",
+  "t5"."context_window",
   CAST(COUNT(*) AS DOUBLE) AS "requests",
-  SUM("t4"."input_tokens") AS "input_tokens",
-  SUM("t4"."cache_write_5m_tokens") AS "cache_write_5m_tokens",
-  SUM("t4"."cache_write_1h_tokens") AS "cache_write_1h_tokens",
-  SUM("t4"."cache_read_tokens") AS "cache_read_tokens",
-  SUM("t4"."output_tokens") AS "output_tokens",
-  SUM("t4"."reported_cost_usd") AS "reported_cost_usd",
-  SUM("t4"."latency_s") AS "latency_s_sum",
-  SUM("t4"."ttft_s") AS "ttft_s_sum",
-  CAST(COUNT("t4"."latency_s") AS DOUBLE) AS "timed_requests"
+  SUM("t5"."input_tokens") AS "input_tokens",
+  SUM("t5"."cache_write_5m_tokens") AS "cache_write_5m_tokens",
+  SUM("t5"."cache_write_1h_tokens") AS "cache_write_1h_tokens",
+  SUM("t5"."cache_read_tokens") AS "cache_read_tokens",
+  SUM("t5"."output_tokens") AS "output_tokens",
+  SUM("t5"."reported_cost_usd") AS "reported_cost_usd",
+  SUM("t5"."latency_s") AS "latency_s_sum",
+  SUM("t5"."ttft_s") AS "ttft_s_sum",
+  CAST(COUNT("t5"."latency_s") AS DOUBLE) AS "timed_requests"
 FROM (
   SELECT
-    "t3"."start",
-    "t3"."model_raw",
-    "t3"."workspace",
-    "t3"."api_key",
-    "t3"."project",
-    "t3"."user",
-    "t3"."tag",
-    "t3"."task",
-    "t3"."service_tier",
-    "t3"."input_tokens",
-    "t3"."cache_write_5m_tokens",
-    "t3"."cache_write_1h_tokens",
-    "t3"."cache_read_tokens",
-    "t3"."output_tokens",
-    "t3"."reported_cost_usd",
-    "t3"."latency_s",
-    "t3"."ttft_s",
-    "t3"."request_id",
-    "t3"."chk_skip",
-    "t3"."chk_bad",
-    "t3"."chk_no_model",
-    "t3"."chk_tokens",
-    "t3"."chk_hit",
-    "t3"."chk_bad_meta",
-    DATE_TRUNC('HOUR', "t3"."start") AS "hour",
+    "t4"."start",
+    "t4"."model_raw",
+    "t4"."workspace",
+    "t4"."api_key",
+    "t4"."project",
+    "t4"."user",
+    "t4"."tag",
+    "t4"."task",
+    "t4"."service_tier",
+    "t4"."input_tokens",
+    "t4"."cache_write_5m_tokens",
+    "t4"."cache_write_1h_tokens",
+    "t4"."cache_read_tokens",
+    "t4"."output_tokens",
+    "t4"."reported_cost_usd",
+    "t4"."latency_s",
+    "t4"."ttft_s",
+    "t4"."request_id",
+    "t4"."chk_skip",
+    "t4"."chk_bad",
+    "t4"."chk_no_model",
+    "t4"."chk_tokens",
+    "t4"."chk_hit",
+    "t4"."chk_bad_meta",
+    DATE_TRUNC('HOUR', "t4"."start") AS "hour",
     CASE
       WHEN (
-        0.0 + "t3"."input_tokens" + "t3"."cache_write_5m_tokens" + "t3"."cache_write_1h_tokens" + "t3"."cache_read_tokens"
+        0.0 + "t4"."input_tokens" + "t4"."cache_write_5m_tokens" + "t4"."cache_write_1h_tokens" + "t4"."cache_read_tokens"
       ) > 200000
       THEN '>200k'
       ELSE '0-32k'
     END AS "context_window"
   FROM (
     SELECT
-      "t2"."start",
-      "t2"."model_raw",
+      "t3"."start",
+      "t3"."model_raw",
       CAST(NULL AS TEXT) AS "workspace",
-      "t2"."api_key",
-      "t2"."project",
-      "t2"."user",
-      "t2"."tag",
+      "t3"."api_key",
+      "t3"."project",
+      "t3"."user",
+      "t3"."tag",
       CAST(NULL AS TEXT) AS "task",
       CAST(NULL AS TEXT) AS "service_tier",
       GREATEST(
@@ -70,99 +70,98 @@ FROM (
             (
               (
                 (
-                  "t2"."prompt" - "t2"."read"
-                ) - "t2"."w5"
-              ) - "t2"."w1h"
+                  "t3"."prompt" - "t3"."read"
+                ) - "t3"."w5"
+              ) - "t3"."w1h"
             ) < 0
           )
           AND (
             (
-              "t2"."prompt" - "t2"."read"
+              "t3"."prompt" - "t3"."read"
             ) >= 0
           )
-          THEN "t2"."prompt" - "t2"."read"
+          THEN "t3"."prompt" - "t3"."read"
           ELSE (
             (
-              "t2"."prompt" - "t2"."read"
-            ) - "t2"."w5"
-          ) - "t2"."w1h"
+              "t3"."prompt" - "t3"."read"
+            ) - "t3"."w5"
+          ) - "t3"."w1h"
         END,
         0.0
-      ) * CASE WHEN "t2"."chk_hit" THEN 0.0 ELSE 1.0 END AS "input_tokens",
-      "t2"."w5" * CASE WHEN "t2"."chk_hit" THEN 0.0 ELSE 1.0 END AS "cache_write_5m_tokens",
-      "t2"."w1h" * CASE WHEN "t2"."chk_hit" THEN 0.0 ELSE 1.0 END AS "cache_write_1h_tokens",
-      "t2"."read" * CASE WHEN "t2"."chk_hit" THEN 0.0 ELSE 1.0 END AS "cache_read_tokens",
-      "t2"."completion" * CASE WHEN "t2"."chk_hit" THEN 0.0 ELSE 1.0 END AS "output_tokens",
-      "t2"."spend" AS "reported_cost_usd",
-      DATE_DIFF('MILLISECOND', "t2"."start", "t2"."end") / 1000.0 AS "latency_s",
+      ) * CASE WHEN "t3"."chk_hit" THEN 0.0 ELSE 1.0 END AS "input_tokens",
+      "t3"."w5" * CASE WHEN "t3"."chk_hit" THEN 0.0 ELSE 1.0 END AS "cache_write_5m_tokens",
+      "t3"."w1h" * CASE WHEN "t3"."chk_hit" THEN 0.0 ELSE 1.0 END AS "cache_write_1h_tokens",
+      "t3"."read" * CASE WHEN "t3"."chk_hit" THEN 0.0 ELSE 1.0 END AS "cache_read_tokens",
+      "t3"."completion" * CASE WHEN "t3"."chk_hit" THEN 0.0 ELSE 1.0 END AS "output_tokens",
+      "t3"."spend" AS "reported_cost_usd",
+      DATE_DIFF('MILLISECOND', "t3"."start", "t3"."end") / 1000.0 AS "latency_s",
       CASE
-        WHEN "t2"."first" = "t2"."end"
+        WHEN "t3"."first" = "t3"."end"
         THEN CAST(NULL AS DOUBLE)
-        ELSE DATE_DIFF('MILLISECOND', "t2"."start", "t2"."first") / 1000.0
+        ELSE DATE_DIFF('MILLISECOND', "t3"."start", "t3"."first") / 1000.0
       END AS "ttft_s",
-      "t2"."request_id",
-      "t2"."chk_skip",
-      "t2"."chk_bad",
-      "t2"."model_raw" IS NULL AS "chk_no_model",
+      "t3"."request_id",
+      "t3"."chk_skip",
+      "t3"."chk_bad",
+      "t3"."model_raw" IS NULL AS "chk_no_model",
       (
-        "t2"."prompt" + "t2"."completion"
+        "t3"."prompt" + "t3"."completion"
       ) > 0 AS "chk_tokens",
-      "t2"."chk_hit",
-      "t2"."chk_bad_meta"
+      "t3"."chk_hit",
+      "t3"."chk_bad_meta"
     FROM (
       SELECT
-        "t1"."start",
-        "t1"."end",
-        "t1"."first",
-        COALESCE("t1"."prompt", 0.0) AS "prompt",
-        COALESCE("t1"."completion", 0.0) AS "completion",
-        "t1"."spend",
-        "t1"."meta",
-        "t1"."has_cache",
-        "t1"."model_raw",
-        "t1"."api_key",
-        "t1"."project",
-        "t1"."user",
-        "t1"."tag",
-        "t1"."request_id",
-        "t1"."chk_hit",
-        "t1"."chk_skip",
-        "t1"."given_start",
-        "t1"."given_end",
-        "t1"."given_first",
-        "t1"."given_prompt",
-        "t1"."given_completion",
-        "t1"."given_spend",
+        "t2"."start",
+        "t2"."end",
+        "t2"."first",
+        COALESCE("t2"."prompt", 0.0) AS "prompt",
+        COALESCE("t2"."completion", 0.0) AS "completion",
+        "t2"."spend",
+        "t2"."meta",
+        "t2"."has_cache",
+        "t2"."model_raw",
+        "t2"."api_key",
+        "t2"."project",
+        "t2"."user",
+        "t2"."tag",
+        "t2"."request_id",
+        "t2"."chk_hit",
+        "t2"."chk_skip",
+        "t2"."given_start",
+        "t2"."given_end",
+        "t2"."given_first",
+        "t2"."given_prompt",
+        "t2"."given_completion",
+        "t2"."given_spend",
+        "t2"."usage",
+        "t2"."by_ttl",
         GREATEST(
           COALESCE(
-            TRY_CAST(CAST(COALESCE("t1"."meta" -> '$.usage_object', "t1"."meta" -> '$.usage', "t1"."meta") -> '$.cache_read_input_tokens' AS TEXT) AS DOUBLE),
-            TRY_CAST(CAST(COALESCE("t1"."meta" -> '$.usage_object', "t1"."meta" -> '$.usage', "t1"."meta") -> '$.prompt_tokens_details' -> '$.cached_tokens' AS TEXT) AS DOUBLE),
+            TRY_CAST(CAST("t2"."usage" -> '$.cache_read_input_tokens' AS TEXT) AS DOUBLE),
+            TRY_CAST(CAST("t2"."usage" -> '$.prompt_tokens_details' -> '$.cached_tokens' AS TEXT) AS DOUBLE),
             0.0
           ),
           0.0
         ) AS "read",
         GREATEST(
           COALESCE(
-            TRY_CAST(CAST(COALESCE("t1"."meta" -> '$.usage_object', "t1"."meta" -> '$.usage', "t1"."meta") -> '$.cache_creation_input_tokens' AS TEXT) AS DOUBLE),
-            TRY_CAST(CAST(COALESCE("t1"."meta" -> '$.usage_object', "t1"."meta" -> '$.usage', "t1"."meta") -> '$.prompt_tokens_details' -> '$.cache_creation_tokens' AS TEXT) AS DOUBLE),
+            TRY_CAST(CAST("t2"."usage" -> '$.cache_creation_input_tokens' AS TEXT) AS DOUBLE),
+            TRY_CAST(CAST("t2"."usage" -> '$.prompt_tokens_details' -> '$.cache_creation_tokens' AS TEXT) AS DOUBLE),
             0.0
           ),
           0.0
         ) - LEAST(
           GREATEST(
             COALESCE(
-              TRY_CAST(CAST(COALESCE(
-                COALESCE("t1"."meta" -> '$.usage_object', "t1"."meta" -> '$.usage', "t1"."meta") -> '$.cache_creation_token_details',
-                COALESCE("t1"."meta" -> '$.usage_object', "t1"."meta" -> '$.usage', "t1"."meta") -> '$.cache_creation'
-              ) -> '$.ephemeral_1h_input_tokens' AS TEXT) AS DOUBLE),
+              TRY_CAST(CAST("t2"."by_ttl" -> '$.ephemeral_1h_input_tokens' AS TEXT) AS DOUBLE),
               0.0
             ),
             0.0
           ),
           GREATEST(
             COALESCE(
-              TRY_CAST(CAST(COALESCE("t1"."meta" -> '$.usage_object', "t1"."meta" -> '$.usage', "t1"."meta") -> '$.cache_creation_input_tokens' AS TEXT) AS DOUBLE),
-              TRY_CAST(CAST(COALESCE("t1"."meta" -> '$.usage_object', "t1"."meta" -> '$.usage', "t1"."meta") -> '$.prompt_tokens_details' -> '$.cache_creation_tokens' AS TEXT) AS DOUBLE),
+              TRY_CAST(CAST("t2"."usage" -> '$.cache_creation_input_tokens' AS TEXT) AS DOUBLE),
+              TRY_CAST(CAST("t2"."usage" -> '$.prompt_tokens_details' -> '$.cache_creation_tokens' AS TEXT) AS DOUBLE),
               0.0
             ),
             0.0
@@ -171,71 +170,68 @@ FROM (
         LEAST(
           GREATEST(
             COALESCE(
-              TRY_CAST(CAST(COALESCE(
-                COALESCE("t1"."meta" -> '$.usage_object', "t1"."meta" -> '$.usage', "t1"."meta") -> '$.cache_creation_token_details',
-                COALESCE("t1"."meta" -> '$.usage_object', "t1"."meta" -> '$.usage', "t1"."meta") -> '$.cache_creation'
-              ) -> '$.ephemeral_1h_input_tokens' AS TEXT) AS DOUBLE),
+              TRY_CAST(CAST("t2"."by_ttl" -> '$.ephemeral_1h_input_tokens' AS TEXT) AS DOUBLE),
               0.0
             ),
             0.0
           ),
           GREATEST(
             COALESCE(
-              TRY_CAST(CAST(COALESCE("t1"."meta" -> '$.usage_object', "t1"."meta" -> '$.usage', "t1"."meta") -> '$.cache_creation_input_tokens' AS TEXT) AS DOUBLE),
-              TRY_CAST(CAST(COALESCE("t1"."meta" -> '$.usage_object', "t1"."meta" -> '$.usage', "t1"."meta") -> '$.prompt_tokens_details' -> '$.cache_creation_tokens' AS TEXT) AS DOUBLE),
+              TRY_CAST(CAST("t2"."usage" -> '$.cache_creation_input_tokens' AS TEXT) AS DOUBLE),
+              TRY_CAST(CAST("t2"."usage" -> '$.prompt_tokens_details' -> '$.cache_creation_tokens' AS TEXT) AS DOUBLE),
               0.0
             ),
             0.0
           )
         ) AS "w1h",
-        "t1"."has_cache" AND (
-          "t1"."meta" IS NULL
+        "t2"."has_cache" AND (
+          "t2"."meta" IS NULL
         ) AS "chk_bad_meta",
         CASE
-          WHEN COALESCE("t1"."given_start" AND (
-            "t1"."start" IS NULL
+          WHEN COALESCE("t2"."given_start" AND (
+            "t2"."start" IS NULL
           ), FALSE)
           THEN 'starttime'
-          WHEN COALESCE("t1"."given_end" AND (
-            "t1"."end" IS NULL
+          WHEN COALESCE("t2"."given_end" AND (
+            "t2"."end" IS NULL
           ), FALSE)
           THEN 'endtime'
-          WHEN COALESCE("t1"."given_first" AND (
-            "t1"."first" IS NULL
+          WHEN COALESCE("t2"."given_first" AND (
+            "t2"."first" IS NULL
           ), FALSE)
           THEN 'completionstarttime'
           WHEN COALESCE(
             (
-              "t1"."given_prompt" AND (
-                "t1"."prompt" IS NULL
+              "t2"."given_prompt" AND (
+                "t2"."prompt" IS NULL
               )
             )
             OR (
-              "t1"."prompt" < 0
+              "t2"."prompt" < 0
             ),
             FALSE
           )
           THEN 'prompt_tokens'
           WHEN COALESCE(
             (
-              "t1"."given_completion" AND (
-                "t1"."completion" IS NULL
+              "t2"."given_completion" AND (
+                "t2"."completion" IS NULL
               )
             )
             OR (
-              "t1"."completion" < 0
+              "t2"."completion" < 0
             ),
             FALSE
           )
           THEN 'completion_tokens'
           WHEN COALESCE(
             (
-              "t1"."given_spend" AND (
-                "t1"."spend" IS NULL
+              "t2"."given_spend" AND (
+                "t2"."spend" IS NULL
               )
             )
             OR (
-              "t1"."spend" < 0
+              "t2"."spend" < 0
             ),
             FALSE
           )
@@ -244,83 +240,127 @@ FROM (
         END AS "chk_bad"
       FROM (
         SELECT
-          "t0"."starttime" AS "start",
-          "t0"."endtime" AS "end",
-          "t0"."completionstarttime" AS "first",
-          "t0"."prompt_tokens" AS "prompt",
-          "t0"."completion_tokens" AS "completion",
-          "t0"."spend",
-          CASE
-            WHEN COALESCE(CONTAINS("t0"."metadata", 'cache'), FALSE)
-            THEN TRY_CAST("t0"."metadata" AS JSON)
-            ELSE CAST(NULL AS JSON)
-          END AS "meta",
-          COALESCE(CONTAINS("t0"."metadata", 'cache'), FALSE) AS "has_cache",
-          COALESCE(NULLIF(TRIM("t0"."model"), ''), NULLIF(TRIM("t0"."model_group"), '')) AS "model_raw",
-          NULLIF(TRIM("t0"."api_key"), '') AS "api_key",
-          NULLIF(TRIM("t0"."team_id"), '') AS "project",
-          NULLIF(TRIM("t0"."user"), '') AS "user",
-          CASE
-            WHEN CASE
-              WHEN STARTS_WITH(NULLIF(TRIM("t0"."request_tags"), ''), '[')
-              THEN TRIM(
-                REPLACE(REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '[\[\]"]', '', 'g'), ', ', ',')
+          "t1"."start",
+          "t1"."end",
+          "t1"."first",
+          "t1"."prompt",
+          "t1"."completion",
+          "t1"."spend",
+          "t1"."meta",
+          "t1"."has_cache",
+          "t1"."model_raw",
+          "t1"."api_key",
+          "t1"."project",
+          "t1"."user",
+          "t1"."tag",
+          "t1"."request_id",
+          "t1"."chk_hit",
+          "t1"."chk_skip",
+          "t1"."given_start",
+          "t1"."given_end",
+          "t1"."given_first",
+          "t1"."given_prompt",
+          "t1"."given_completion",
+          "t1"."given_spend",
+          COALESCE("t1"."meta" -> '$.usage_object', "t1"."meta" -> '$.usage', "t1"."meta") AS "usage",
+          COALESCE(
+            COALESCE("t1"."meta" -> '$.usage_object', "t1"."meta" -> '$.usage', "t1"."meta") -> '$.cache_creation_token_details',
+            COALESCE("t1"."meta" -> '$.usage_object', "t1"."meta" -> '$.usage', "t1"."meta") -> '$.cache_creation'
+          ) AS "by_ttl"
+        FROM (
+          SELECT
+            "t0"."starttime" AS "start",
+            "t0"."endtime" AS "end",
+            "t0"."completionstarttime" AS "first",
+            "t0"."prompt_tokens" AS "prompt",
+            "t0"."completion_tokens" AS "completion",
+            "t0"."spend",
+            CASE
+              WHEN COALESCE(CONTAINS("t0"."metadata", 'cache'), FALSE)
+              THEN TRY_CAST("t0"."metadata" AS JSON)
+              ELSE CAST(NULL AS JSON)
+            END AS "meta",
+            COALESCE(CONTAINS("t0"."metadata", 'cache'), FALSE) AS "has_cache",
+            COALESCE(NULLIF(TRIM("t0"."model"), ''), NULLIF(TRIM("t0"."model_group"), '')) AS "model_raw",
+            NULLIF(TRIM("t0"."api_key"), '') AS "api_key",
+            NULLIF(TRIM("t0"."team_id"), '') AS "project",
+            NULLIF(TRIM("t0"."user"), '') AS "user",
+            CASE
+              WHEN CASE
+                WHEN STARTS_WITH(NULLIF(TRIM("t0"."request_tags"), ''), '[')
+                THEN TRIM(
+                  REPLACE(REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '[\[\]"]', '', 'g'), ', ', ',')
+                )
+                ELSE REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '^\{|\}$', '', 'g')
+              END IN ('', 'null')
+              THEN CAST(NULL AS TEXT)
+              ELSE CASE
+                WHEN STARTS_WITH(NULLIF(TRIM("t0"."request_tags"), ''), '[')
+                THEN TRIM(
+                  REPLACE(REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '[\[\]"]', '', 'g'), ', ', ',')
+                )
+                ELSE REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '^\{|\}$', '', 'g')
+              END
+            END AS "tag",
+            NULLIF(TRIM("t0"."request_id"), '') AS "request_id",
+            COALESCE(LOWER(NULLIF(TRIM("t0"."cache_hit"), '')) = 'true', FALSE) AS "chk_hit",
+            CASE
+              WHEN (
+                NULLIF(TRIM("t0"."request_id"), '') IS NULL
               )
-              ELSE REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '^\{|\}$', '', 'g')
-            END IN ('', 'null')
-            THEN CAST(NULL AS TEXT)
-            ELSE CASE
-              WHEN STARTS_WITH(NULLIF(TRIM("t0"."request_tags"), ''), '[')
-              THEN TRIM(
-                REPLACE(REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '[\[\]"]', '', 'g'), ', ', ',')
+              AND (
+                "t0"."starttime" IS NULL
               )
-              ELSE REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '^\{|\}$', '', 'g')
-            END
-          END AS "tag",
-          NULLIF(TRIM("t0"."request_id"), '') AS "request_id",
-          COALESCE(LOWER(NULLIF(TRIM("t0"."cache_hit"), '')) = 'true', FALSE) AS "chk_hit",
-          CASE
-            WHEN (
-              NULLIF(TRIM("t0"."request_id"), '') IS NULL
-            )
-            AND (
-              NULLIF(TRIM(CAST("t0"."starttime" AS TEXT)), '') IS NULL
-            )
-            AND (
-              NULLIF(TRIM("t0"."model"), '') IS NULL
-            )
-            AND (
-              NULLIF(TRIM(CAST("t0"."prompt_tokens" AS TEXT)), '') IS NULL
-            )
-            AND (
-              NULLIF(TRIM(CAST("t0"."completion_tokens" AS TEXT)), '') IS NULL
-            )
-            AND (
-              NULLIF(TRIM(CAST("t0"."spend" AS TEXT)), '') IS NULL
-            )
-            THEN 'blank'
-            WHEN COALESCE(
-              REGEXP_MATCHES(LOWER(NULLIF(TRIM("t0"."request_id"), '')), '^(grand\s+)?totals?:?$'),
-              FALSE
-            )
-            THEN 'total'
-            ELSE CAST(NULL AS TEXT)
-          END AS "chk_skip",
-          "t0"."starttime" IS NOT NULL AS "given_start",
-          "t0"."endtime" IS NOT NULL AS "given_end",
-          "t0"."completionstarttime" IS NOT NULL AS "given_first",
-          "t0"."prompt_tokens" IS NOT NULL AS "given_prompt",
-          "t0"."completion_tokens" IS NOT NULL AS "given_completion",
-          "t0"."spend" IS NOT NULL AS "given_spend"
-        FROM "spendlogs" AS "t0"
-      ) AS "t1"
-    ) AS "t2"
+              AND (
+                NULLIF(TRIM("t0"."model"), '') IS NULL
+              )
+              AND (
+                "t0"."prompt_tokens" IS NULL
+              )
+              AND (
+                "t0"."completion_tokens" IS NULL
+              )
+              AND (
+                "t0"."spend" IS NULL
+              )
+              THEN 'blank'
+              WHEN COALESCE(
+                CASE
+                  WHEN SUBSTRING(
+                    LOWER(NULLIF(TRIM("t0"."request_id"), '')),
+                    CASE
+                      WHEN (
+                        0 + 1
+                      ) >= 1
+                      THEN 0 + 1
+                      ELSE 0 + 1 + LENGTH(LOWER(NULLIF(TRIM("t0"."request_id"), '')))
+                    END,
+                    5
+                  ) IN ('total', 'grand')
+                  THEN REGEXP_MATCHES(LOWER(NULLIF(TRIM("t0"."request_id"), '')), '^(grand\s+)?totals?:?$')
+                  ELSE FALSE
+                END,
+                FALSE
+              )
+              THEN 'total'
+              ELSE CAST(NULL AS TEXT)
+            END AS "chk_skip",
+            "t0"."starttime" IS NOT NULL AS "given_start",
+            "t0"."endtime" IS NOT NULL AS "given_end",
+            "t0"."completionstarttime" IS NOT NULL AS "given_first",
+            "t0"."prompt_tokens" IS NOT NULL AS "given_prompt",
+            "t0"."completion_tokens" IS NOT NULL AS "given_completion",
+            "t0"."spend" IS NOT NULL AS "given_spend"
+          FROM "spendlogs" AS "t0"
+        ) AS "t1"
+      ) AS "t2"
+    ) AS "t3"
     WHERE
-      "t2"."chk_skip" IS NULL AND NOT (
-        "t2"."model_raw" IS NULL
+      "t3"."chk_skip" IS NULL AND NOT (
+        "t3"."model_raw" IS NULL
       )
-  ) AS "t3"
-) AS "t4"
+  ) AS "t4"
+) AS "t5"
 GROUP BY
   1,
   2,

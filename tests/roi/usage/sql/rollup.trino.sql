@@ -1,67 +1,67 @@
 SELECT
-  "t4"."hour",
-  "t4"."model_raw",
-  "t4"."workspace",
-  "t4"."api_key",
-  "t4"."project",
-  "t4"."user",
-  "t4"."tag",
-  "t4"."task",
-  "t4"."service_tier",
-  "t4"."context_window",
+  "t5"."hour",
+  "t5"."model_raw",
+  "t5"."workspace",
+  "t5"."api_key",
+  "t5"."project",
+  "t5"."user",
+  "t5"."tag",
+  "t5"."task",
+  "t5"."service_tier",
+  "t5"."context_window",
   CAST(COUNT(*) AS DOUBLE) AS "requests",
-  SUM("t4"."input_tokens") AS "input_tokens",
-  SUM("t4"."cache_write_5m_tokens") AS "cache_write_5m_tokens",
-  SUM("t4"."cache_write_1h_tokens") AS "cache_write_1h_tokens",
-  SUM("t4"."cache_read_tokens") AS "cache_read_tokens",
-  SUM("t4"."output_tokens") AS "output_tokens",
-  SUM("t4"."reported_cost_usd") AS "reported_cost_usd",
-  SUM("t4"."latency_s") AS "latency_s_sum",
-  SUM("t4"."ttft_s") AS "ttft_s_sum",
-  CAST(COUNT("t4"."latency_s") AS DOUBLE) AS "timed_requests"
+  SUM("t5"."input_tokens") AS "input_tokens",
+  SUM("t5"."cache_write_5m_tokens") AS "cache_write_5m_tokens",
+  SUM("t5"."cache_write_1h_tokens") AS "cache_write_1h_tokens",
+  SUM("t5"."cache_read_tokens") AS "cache_read_tokens",
+  SUM("t5"."output_tokens") AS "output_tokens",
+  SUM("t5"."reported_cost_usd") AS "reported_cost_usd",
+  SUM("t5"."latency_s") AS "latency_s_sum",
+  SUM("t5"."ttft_s") AS "ttft_s_sum",
+  CAST(COUNT("t5"."latency_s") AS DOUBLE) AS "timed_requests"
 FROM (
   SELECT
-    "t3"."start",
-    "t3"."model_raw",
-    "t3"."workspace",
-    "t3"."api_key",
-    "t3"."project",
-    "t3"."user",
-    "t3"."tag",
-    "t3"."task",
-    "t3"."service_tier",
-    "t3"."input_tokens",
-    "t3"."cache_write_5m_tokens",
-    "t3"."cache_write_1h_tokens",
-    "t3"."cache_read_tokens",
-    "t3"."output_tokens",
-    "t3"."reported_cost_usd",
-    "t3"."latency_s",
-    "t3"."ttft_s",
-    "t3"."request_id",
-    "t3"."chk_skip",
-    "t3"."chk_bad",
-    "t3"."chk_no_model",
-    "t3"."chk_tokens",
-    "t3"."chk_hit",
-    "t3"."chk_bad_meta",
-    DATE_TRUNC('HOUR', "t3"."start") AS "hour",
+    "t4"."start",
+    "t4"."model_raw",
+    "t4"."workspace",
+    "t4"."api_key",
+    "t4"."project",
+    "t4"."user",
+    "t4"."tag",
+    "t4"."task",
+    "t4"."service_tier",
+    "t4"."input_tokens",
+    "t4"."cache_write_5m_tokens",
+    "t4"."cache_write_1h_tokens",
+    "t4"."cache_read_tokens",
+    "t4"."output_tokens",
+    "t4"."reported_cost_usd",
+    "t4"."latency_s",
+    "t4"."ttft_s",
+    "t4"."request_id",
+    "t4"."chk_skip",
+    "t4"."chk_bad",
+    "t4"."chk_no_model",
+    "t4"."chk_tokens",
+    "t4"."chk_hit",
+    "t4"."chk_bad_meta",
+    DATE_TRUNC('HOUR', "t4"."start") AS "hour",
     CASE
       WHEN (
-        CAST(0.0 AS DOUBLE) + "t3"."input_tokens" + "t3"."cache_write_5m_tokens" + "t3"."cache_write_1h_tokens" + "t3"."cache_read_tokens"
+        CAST(0.0 AS DOUBLE) + "t4"."input_tokens" + "t4"."cache_write_5m_tokens" + "t4"."cache_write_1h_tokens" + "t4"."cache_read_tokens"
       ) > 200000
       THEN '>200k'
       ELSE '0-32k'
     END AS "context_window"
   FROM (
     SELECT
-      "t2"."start",
-      "t2"."model_raw",
+      "t3"."start",
+      "t3"."model_raw",
       CAST(NULL AS VARCHAR) AS "workspace",
-      "t2"."api_key",
-      "t2"."project",
-      "t2"."user",
-      "t2"."tag",
+      "t3"."api_key",
+      "t3"."project",
+      "t3"."user",
+      "t3"."tag",
       CAST(NULL AS VARCHAR) AS "task",
       CAST(NULL AS VARCHAR) AS "service_tier",
       GREATEST(
@@ -70,96 +70,84 @@ FROM (
             (
               (
                 (
-                  "t2"."prompt" - "t2"."read"
-                ) - "t2"."w5"
-              ) - "t2"."w1h"
+                  "t3"."prompt" - "t3"."read"
+                ) - "t3"."w5"
+              ) - "t3"."w1h"
             ) < 0
           )
           AND (
             (
-              "t2"."prompt" - "t2"."read"
+              "t3"."prompt" - "t3"."read"
             ) >= 0
           ),
-          "t2"."prompt" - "t2"."read",
+          "t3"."prompt" - "t3"."read",
           (
             (
-              "t2"."prompt" - "t2"."read"
-            ) - "t2"."w5"
-          ) - "t2"."w1h"
+              "t3"."prompt" - "t3"."read"
+            ) - "t3"."w5"
+          ) - "t3"."w1h"
         ),
         CAST(0.0 AS DOUBLE)
-      ) * IF("t2"."chk_hit", CAST(0.0 AS DOUBLE), CAST(1.0 AS DOUBLE)) AS "input_tokens",
-      "t2"."w5" * IF("t2"."chk_hit", CAST(0.0 AS DOUBLE), CAST(1.0 AS DOUBLE)) AS "cache_write_5m_tokens",
-      "t2"."w1h" * IF("t2"."chk_hit", CAST(0.0 AS DOUBLE), CAST(1.0 AS DOUBLE)) AS "cache_write_1h_tokens",
-      "t2"."read" * IF("t2"."chk_hit", CAST(0.0 AS DOUBLE), CAST(1.0 AS DOUBLE)) AS "cache_read_tokens",
-      "t2"."completion" * IF("t2"."chk_hit", CAST(0.0 AS DOUBLE), CAST(1.0 AS DOUBLE)) AS "output_tokens",
-      "t2"."spend" AS "reported_cost_usd",
+      ) * IF("t3"."chk_hit", CAST(0.0 AS DOUBLE), CAST(1.0 AS DOUBLE)) AS "input_tokens",
+      "t3"."w5" * IF("t3"."chk_hit", CAST(0.0 AS DOUBLE), CAST(1.0 AS DOUBLE)) AS "cache_write_5m_tokens",
+      "t3"."w1h" * IF("t3"."chk_hit", CAST(0.0 AS DOUBLE), CAST(1.0 AS DOUBLE)) AS "cache_write_1h_tokens",
+      "t3"."read" * IF("t3"."chk_hit", CAST(0.0 AS DOUBLE), CAST(1.0 AS DOUBLE)) AS "cache_read_tokens",
+      "t3"."completion" * IF("t3"."chk_hit", CAST(0.0 AS DOUBLE), CAST(1.0 AS DOUBLE)) AS "output_tokens",
+      "t3"."spend" AS "reported_cost_usd",
       DATE_DIFF(
         'MILLISECOND',
-        DATE_TRUNC('MILLISECOND', "t2"."start"),
-        DATE_TRUNC('MILLISECOND', "t2"."end")
+        DATE_TRUNC('MILLISECOND', "t3"."start"),
+        DATE_TRUNC('MILLISECOND', "t3"."end")
       ) / CAST(1000.0 AS DOUBLE) AS "latency_s",
       IF(
-        "t2"."first" = "t2"."end",
+        "t3"."first" = "t3"."end",
         CAST(NULL AS DOUBLE),
         DATE_DIFF(
           'MILLISECOND',
-          DATE_TRUNC('MILLISECOND', "t2"."start"),
-          DATE_TRUNC('MILLISECOND', "t2"."first")
+          DATE_TRUNC('MILLISECOND', "t3"."start"),
+          DATE_TRUNC('MILLISECOND', "t3"."first")
         ) / CAST(1000.0 AS DOUBLE)
       ) AS "ttft_s",
-      "t2"."request_id",
-      "t2"."chk_skip",
-      "t2"."chk_bad",
-      "t2"."model_raw" IS NULL AS "chk_no_model",
+      "t3"."request_id",
+      "t3"."chk_skip",
+      "t3"."chk_bad",
+      "t3"."model_raw" IS NULL AS "chk_no_model",
       (
-        "t2"."prompt" + "t2"."completion"
+        "t3"."prompt" + "t3"."completion"
       ) > 0 AS "chk_tokens",
-      "t2"."chk_hit",
-      "t2"."chk_bad_meta"
+      "t3"."chk_hit",
+      "t3"."chk_bad_meta"
     FROM (
       SELECT
-        "t1"."start",
-        "t1"."end",
-        "t1"."first",
-        COALESCE("t1"."prompt", CAST(0.0 AS DOUBLE)) AS "prompt",
-        COALESCE("t1"."completion", CAST(0.0 AS DOUBLE)) AS "completion",
-        "t1"."spend",
-        "t1"."meta",
-        "t1"."has_cache",
-        "t1"."model_raw",
-        "t1"."api_key",
-        "t1"."project",
-        "t1"."user",
-        "t1"."tag",
-        "t1"."request_id",
-        "t1"."chk_hit",
-        "t1"."chk_skip",
-        "t1"."given_start",
-        "t1"."given_end",
-        "t1"."given_first",
-        "t1"."given_prompt",
-        "t1"."given_completion",
-        "t1"."given_spend",
+        "t2"."start",
+        "t2"."end",
+        "t2"."first",
+        COALESCE("t2"."prompt", CAST(0.0 AS DOUBLE)) AS "prompt",
+        COALESCE("t2"."completion", CAST(0.0 AS DOUBLE)) AS "completion",
+        "t2"."spend",
+        "t2"."meta",
+        "t2"."has_cache",
+        "t2"."model_raw",
+        "t2"."api_key",
+        "t2"."project",
+        "t2"."user",
+        "t2"."tag",
+        "t2"."request_id",
+        "t2"."chk_hit",
+        "t2"."chk_skip",
+        "t2"."given_start",
+        "t2"."given_end",
+        "t2"."given_first",
+        "t2"."given_prompt",
+        "t2"."given_completion",
+        "t2"."given_spend",
+        "t2"."usage",
+        "t2"."by_ttl",
         GREATEST(
           COALESCE(
+            TRY_CAST(CAST(JSON_EXTRACT("t2"."usage", FORMAT('$["%s"]', 'cache_read_input_tokens')) AS VARCHAR) AS DOUBLE),
             TRY_CAST(CAST(JSON_EXTRACT(
-              COALESCE(
-                JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage_object')),
-                JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage')),
-                "t1"."meta"
-              ),
-              FORMAT('$["%s"]', 'cache_read_input_tokens')
-            ) AS VARCHAR) AS DOUBLE),
-            TRY_CAST(CAST(JSON_EXTRACT(
-              JSON_EXTRACT(
-                COALESCE(
-                  JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage_object')),
-                  JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage')),
-                  "t1"."meta"
-                ),
-                FORMAT('$["%s"]', 'prompt_tokens_details')
-              ),
+              JSON_EXTRACT("t2"."usage", FORMAT('$["%s"]', 'prompt_tokens_details')),
               FORMAT('$["%s"]', 'cached_tokens')
             ) AS VARCHAR) AS DOUBLE),
             CAST(0.0 AS DOUBLE)
@@ -168,23 +156,9 @@ FROM (
         ) AS "read",
         GREATEST(
           COALESCE(
+            TRY_CAST(CAST(JSON_EXTRACT("t2"."usage", FORMAT('$["%s"]', 'cache_creation_input_tokens')) AS VARCHAR) AS DOUBLE),
             TRY_CAST(CAST(JSON_EXTRACT(
-              COALESCE(
-                JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage_object')),
-                JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage')),
-                "t1"."meta"
-              ),
-              FORMAT('$["%s"]', 'cache_creation_input_tokens')
-            ) AS VARCHAR) AS DOUBLE),
-            TRY_CAST(CAST(JSON_EXTRACT(
-              JSON_EXTRACT(
-                COALESCE(
-                  JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage_object')),
-                  JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage')),
-                  "t1"."meta"
-                ),
-                FORMAT('$["%s"]', 'prompt_tokens_details')
-              ),
+              JSON_EXTRACT("t2"."usage", FORMAT('$["%s"]', 'prompt_tokens_details')),
               FORMAT('$["%s"]', 'cache_creation_tokens')
             ) AS VARCHAR) AS DOUBLE),
             CAST(0.0 AS DOUBLE)
@@ -193,50 +167,16 @@ FROM (
         ) - LEAST(
           GREATEST(
             COALESCE(
-              TRY_CAST(CAST(JSON_EXTRACT(
-                COALESCE(
-                  JSON_EXTRACT(
-                    COALESCE(
-                      JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage_object')),
-                      JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage')),
-                      "t1"."meta"
-                    ),
-                    FORMAT('$["%s"]', 'cache_creation_token_details')
-                  ),
-                  JSON_EXTRACT(
-                    COALESCE(
-                      JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage_object')),
-                      JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage')),
-                      "t1"."meta"
-                    ),
-                    FORMAT('$["%s"]', 'cache_creation')
-                  )
-                ),
-                FORMAT('$["%s"]', 'ephemeral_1h_input_tokens')
-              ) AS VARCHAR) AS DOUBLE),
+              TRY_CAST(CAST(JSON_EXTRACT("t2"."by_ttl", FORMAT('$["%s"]', 'ephemeral_1h_input_tokens')) AS VARCHAR) AS DOUBLE),
               CAST(0.0 AS DOUBLE)
             ),
             CAST(0.0 AS DOUBLE)
           ),
           GREATEST(
             COALESCE(
+              TRY_CAST(CAST(JSON_EXTRACT("t2"."usage", FORMAT('$["%s"]', 'cache_creation_input_tokens')) AS VARCHAR) AS DOUBLE),
               TRY_CAST(CAST(JSON_EXTRACT(
-                COALESCE(
-                  JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage_object')),
-                  JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage')),
-                  "t1"."meta"
-                ),
-                FORMAT('$["%s"]', 'cache_creation_input_tokens')
-              ) AS VARCHAR) AS DOUBLE),
-              TRY_CAST(CAST(JSON_EXTRACT(
-                JSON_EXTRACT(
-                  COALESCE(
-                    JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage_object')),
-                    JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage')),
-                    "t1"."meta"
-                  ),
-                  FORMAT('$["%s"]', 'prompt_tokens_details')
-                ),
+                JSON_EXTRACT("t2"."usage", FORMAT('$["%s"]', 'prompt_tokens_details')),
                 FORMAT('$["%s"]', 'cache_creation_tokens')
               ) AS VARCHAR) AS DOUBLE),
               CAST(0.0 AS DOUBLE)
@@ -247,50 +187,16 @@ FROM (
         LEAST(
           GREATEST(
             COALESCE(
-              TRY_CAST(CAST(JSON_EXTRACT(
-                COALESCE(
-                  JSON_EXTRACT(
-                    COALESCE(
-                      JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage_object')),
-                      JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage')),
-                      "t1"."meta"
-                    ),
-                    FORMAT('$["%s"]', 'cache_creation_token_details')
-                  ),
-                  JSON_EXTRACT(
-                    COALESCE(
-                      JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage_object')),
-                      JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage')),
-                      "t1"."meta"
-                    ),
-                    FORMAT('$["%s"]', 'cache_creation')
-                  )
-                ),
-                FORMAT('$["%s"]', 'ephemeral_1h_input_tokens')
-              ) AS VARCHAR) AS DOUBLE),
+              TRY_CAST(CAST(JSON_EXTRACT("t2"."by_ttl", FORMAT('$["%s"]', 'ephemeral_1h_input_tokens')) AS VARCHAR) AS DOUBLE),
               CAST(0.0 AS DOUBLE)
             ),
             CAST(0.0 AS DOUBLE)
           ),
           GREATEST(
             COALESCE(
+              TRY_CAST(CAST(JSON_EXTRACT("t2"."usage", FORMAT('$["%s"]', 'cache_creation_input_tokens')) AS VARCHAR) AS DOUBLE),
               TRY_CAST(CAST(JSON_EXTRACT(
-                COALESCE(
-                  JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage_object')),
-                  JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage')),
-                  "t1"."meta"
-                ),
-                FORMAT('$["%s"]', 'cache_creation_input_tokens')
-              ) AS VARCHAR) AS DOUBLE),
-              TRY_CAST(CAST(JSON_EXTRACT(
-                JSON_EXTRACT(
-                  COALESCE(
-                    JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage_object')),
-                    JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage')),
-                    "t1"."meta"
-                  ),
-                  FORMAT('$["%s"]', 'prompt_tokens_details')
-                ),
+                JSON_EXTRACT("t2"."usage", FORMAT('$["%s"]', 'prompt_tokens_details')),
                 FORMAT('$["%s"]', 'cache_creation_tokens')
               ) AS VARCHAR) AS DOUBLE),
               CAST(0.0 AS DOUBLE)
@@ -298,54 +204,54 @@ FROM (
             CAST(0.0 AS DOUBLE)
           )
         ) AS "w1h",
-        "t1"."has_cache" AND (
-          "t1"."meta" IS NULL
+        "t2"."has_cache" AND (
+          "t2"."meta" IS NULL
         ) AS "chk_bad_meta",
         CASE
-          WHEN COALESCE("t1"."given_start" AND (
-            "t1"."start" IS NULL
+          WHEN COALESCE("t2"."given_start" AND (
+            "t2"."start" IS NULL
           ), FALSE)
           THEN 'starttime'
-          WHEN COALESCE("t1"."given_end" AND (
-            "t1"."end" IS NULL
+          WHEN COALESCE("t2"."given_end" AND (
+            "t2"."end" IS NULL
           ), FALSE)
           THEN 'endtime'
-          WHEN COALESCE("t1"."given_first" AND (
-            "t1"."first" IS NULL
+          WHEN COALESCE("t2"."given_first" AND (
+            "t2"."first" IS NULL
           ), FALSE)
           THEN 'completionstarttime'
           WHEN COALESCE(
             (
-              "t1"."given_prompt" AND (
-                "t1"."prompt" IS NULL
+              "t2"."given_prompt" AND (
+                "t2"."prompt" IS NULL
               )
             )
             OR (
-              "t1"."prompt" < 0
+              "t2"."prompt" < 0
             ),
             FALSE
           )
           THEN 'prompt_tokens'
           WHEN COALESCE(
             (
-              "t1"."given_completion" AND (
-                "t1"."completion" IS NULL
+              "t2"."given_completion" AND (
+                "t2"."completion" IS NULL
               )
             )
             OR (
-              "t1"."completion" < 0
+              "t2"."completion" < 0
             ),
             FALSE
           )
           THEN 'completion_tokens'
           WHEN COALESCE(
             (
-              "t1"."given_spend" AND (
-                "t1"."spend" IS NULL
+              "t2"."given_spend" AND (
+                "t2"."spend" IS NULL
               )
             )
             OR (
-              "t1"."spend" < 0
+              "t2"."spend" < 0
             ),
             FALSE
           )
@@ -354,83 +260,141 @@ FROM (
         END AS "chk_bad"
       FROM (
         SELECT
-          "t0"."starttime" AS "start",
-          "t0"."endtime" AS "end",
-          "t0"."completionstarttime" AS "first",
-          "t0"."prompt_tokens" AS "prompt",
-          "t0"."completion_tokens" AS "completion",
-          "t0"."spend",
-          IF(
-            COALESCE(STRPOS("t0"."metadata", 'cache') > 0, FALSE),
-            TRY_CAST("t0"."metadata" AS JSON),
-            CAST(NULL AS JSON)
-          ) AS "meta",
-          COALESCE(STRPOS("t0"."metadata", 'cache') > 0, FALSE) AS "has_cache",
-          COALESCE(NULLIF(TRIM("t0"."model"), ''), NULLIF(TRIM("t0"."model_group"), '')) AS "model_raw",
-          NULLIF(TRIM("t0"."api_key"), '') AS "api_key",
-          NULLIF(TRIM("t0"."team_id"), '') AS "project",
-          NULLIF(TRIM("t0"."user"), '') AS "user",
-          IF(
-            IF(
-              STARTS_WITH(NULLIF(TRIM("t0"."request_tags"), ''), '['),
-              TRIM(
-                REPLACE(REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '[\[\]"]', ''), ', ', ',')
+          "t1"."start",
+          "t1"."end",
+          "t1"."first",
+          "t1"."prompt",
+          "t1"."completion",
+          "t1"."spend",
+          "t1"."meta",
+          "t1"."has_cache",
+          "t1"."model_raw",
+          "t1"."api_key",
+          "t1"."project",
+          "t1"."user",
+          "t1"."tag",
+          "t1"."request_id",
+          "t1"."chk_hit",
+          "t1"."chk_skip",
+          "t1"."given_start",
+          "t1"."given_end",
+          "t1"."given_first",
+          "t1"."given_prompt",
+          "t1"."given_completion",
+          "t1"."given_spend",
+          COALESCE(
+            JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage_object')),
+            JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage')),
+            "t1"."meta"
+          ) AS "usage",
+          COALESCE(
+            JSON_EXTRACT(
+              COALESCE(
+                JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage_object')),
+                JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage')),
+                "t1"."meta"
               ),
-              REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '^\{|\}$', '')
-            ) IN ('', 'null'),
-            CAST(NULL AS VARCHAR),
-            IF(
-              STARTS_WITH(NULLIF(TRIM("t0"."request_tags"), ''), '['),
-              TRIM(
-                REPLACE(REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '[\[\]"]', ''), ', ', ',')
+              FORMAT('$["%s"]', 'cache_creation_token_details')
+            ),
+            JSON_EXTRACT(
+              COALESCE(
+                JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage_object')),
+                JSON_EXTRACT("t1"."meta", FORMAT('$["%s"]', 'usage')),
+                "t1"."meta"
               ),
-              REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '^\{|\}$', '')
+              FORMAT('$["%s"]', 'cache_creation')
             )
-          ) AS "tag",
-          NULLIF(TRIM("t0"."request_id"), '') AS "request_id",
-          COALESCE(LOWER(NULLIF(TRIM("t0"."cache_hit"), '')) = 'true', FALSE) AS "chk_hit",
-          CASE
-            WHEN (
-              NULLIF(TRIM("t0"."request_id"), '') IS NULL
-            )
-            AND (
-              NULLIF(TRIM(CAST("t0"."starttime" AS VARCHAR)), '') IS NULL
-            )
-            AND (
-              NULLIF(TRIM("t0"."model"), '') IS NULL
-            )
-            AND (
-              NULLIF(TRIM(CAST("t0"."prompt_tokens" AS VARCHAR)), '') IS NULL
-            )
-            AND (
-              NULLIF(TRIM(CAST("t0"."completion_tokens" AS VARCHAR)), '') IS NULL
-            )
-            AND (
-              NULLIF(TRIM(CAST("t0"."spend" AS VARCHAR)), '') IS NULL
-            )
-            THEN 'blank'
-            WHEN COALESCE(
-              REGEXP_LIKE(LOWER(NULLIF(TRIM("t0"."request_id"), '')), '^(grand\s+)?totals?:?$'),
-              FALSE
-            )
-            THEN 'total'
-            ELSE CAST(NULL AS VARCHAR)
-          END AS "chk_skip",
-          "t0"."starttime" IS NOT NULL AS "given_start",
-          "t0"."endtime" IS NOT NULL AS "given_end",
-          "t0"."completionstarttime" IS NOT NULL AS "given_first",
-          "t0"."prompt_tokens" IS NOT NULL AS "given_prompt",
-          "t0"."completion_tokens" IS NOT NULL AS "given_completion",
-          "t0"."spend" IS NOT NULL AS "given_spend"
-        FROM "spendlogs" AS "t0"
-      ) AS "t1"
-    ) AS "t2"
+          ) AS "by_ttl"
+        FROM (
+          SELECT
+            "t0"."starttime" AS "start",
+            "t0"."endtime" AS "end",
+            "t0"."completionstarttime" AS "first",
+            "t0"."prompt_tokens" AS "prompt",
+            "t0"."completion_tokens" AS "completion",
+            "t0"."spend",
+            IF(
+              COALESCE(STRPOS("t0"."metadata", 'cache') > 0, FALSE),
+              TRY_CAST("t0"."metadata" AS JSON),
+              CAST(NULL AS JSON)
+            ) AS "meta",
+            COALESCE(STRPOS("t0"."metadata", 'cache') > 0, FALSE) AS "has_cache",
+            COALESCE(NULLIF(TRIM("t0"."model"), ''), NULLIF(TRIM("t0"."model_group"), '')) AS "model_raw",
+            NULLIF(TRIM("t0"."api_key"), '') AS "api_key",
+            NULLIF(TRIM("t0"."team_id"), '') AS "project",
+            NULLIF(TRIM("t0"."user"), '') AS "user",
+            IF(
+              IF(
+                STARTS_WITH(NULLIF(TRIM("t0"."request_tags"), ''), '['),
+                TRIM(
+                  REPLACE(REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '[\[\]"]', ''), ', ', ',')
+                ),
+                REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '^\{|\}$', '')
+              ) IN ('', 'null'),
+              CAST(NULL AS VARCHAR),
+              IF(
+                STARTS_WITH(NULLIF(TRIM("t0"."request_tags"), ''), '['),
+                TRIM(
+                  REPLACE(REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '[\[\]"]', ''), ', ', ',')
+                ),
+                REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '^\{|\}$', '')
+              )
+            ) AS "tag",
+            NULLIF(TRIM("t0"."request_id"), '') AS "request_id",
+            COALESCE(LOWER(NULLIF(TRIM("t0"."cache_hit"), '')) = 'true', FALSE) AS "chk_hit",
+            CASE
+              WHEN (
+                NULLIF(TRIM("t0"."request_id"), '') IS NULL
+              )
+              AND (
+                "t0"."starttime" IS NULL
+              )
+              AND (
+                NULLIF(TRIM("t0"."model"), '') IS NULL
+              )
+              AND (
+                "t0"."prompt_tokens" IS NULL
+              )
+              AND (
+                "t0"."completion_tokens" IS NULL
+              )
+              AND (
+                "t0"."spend" IS NULL
+              )
+              THEN 'blank'
+              WHEN COALESCE(
+                IF(
+                  SUBSTR(
+                    LOWER(NULLIF(TRIM("t0"."request_id"), '')),
+                    IF((
+                      0 + 1
+                    ) >= 1, 0 + 1, 0 + 1 + LENGTH(LOWER(NULLIF(TRIM("t0"."request_id"), '')))),
+                    5
+                  ) IN ('total', 'grand'),
+                  REGEXP_LIKE(LOWER(NULLIF(TRIM("t0"."request_id"), '')), '^(grand\s+)?totals?:?$'),
+                  FALSE
+                ),
+                FALSE
+              )
+              THEN 'total'
+              ELSE CAST(NULL AS VARCHAR)
+            END AS "chk_skip",
+            "t0"."starttime" IS NOT NULL AS "given_start",
+            "t0"."endtime" IS NOT NULL AS "given_end",
+            "t0"."completionstarttime" IS NOT NULL AS "given_first",
+            "t0"."prompt_tokens" IS NOT NULL AS "given_prompt",
+            "t0"."completion_tokens" IS NOT NULL AS "given_completion",
+            "t0"."spend" IS NOT NULL AS "given_spend"
+          FROM "spendlogs" AS "t0"
+        ) AS "t1"
+      ) AS "t2"
+    ) AS "t3"
     WHERE
-      "t2"."chk_skip" IS NULL AND NOT (
-        "t2"."model_raw" IS NULL
+      "t3"."chk_skip" IS NULL AND NOT (
+        "t3"."model_raw" IS NULL
       )
-  ) AS "t3"
-) AS "t4"
+  ) AS "t4"
+) AS "t5"
 GROUP BY
   1,
   2,
