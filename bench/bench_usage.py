@@ -1,7 +1,8 @@
-"""Usage import speed and memory: a generated per-request LiteLLM SpendLogs CSV, imported through
-`roi ingest` (streamed in chunks), against DuckDB doing the same aggregation on the same file.
+"""Usage import speed and memory: generated per-request LiteLLM SpendLogs (a CSV, and a
+hive-partitioned Parquet folder), imported with `roi ingest` and imported again (nothing new), against
+DuckDB's own GROUP BY of the same data, in the same run.
 
-    python bench/bench_usage.py [--rows 1000000]
+    python bench/bench_usage.py [--rows 1000000] [--parquet-rows 10000000]   # 100000000: the issue's size
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -62,62 +62,113 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
             fh.writelines(lines)
 
 
-def run_ingest(path: Path) -> tuple[float, float, dict]:
-    env = dict(os.environ, ROI_HOME=tempfile.mkdtemp())
+def run_ingest(spec: Path, home: str) -> tuple[float, float, dict]:
+    """`roi ingest` in its own process: seconds, peak memory (MB), its JSON document."""
+    env = dict(os.environ, ROI_HOME=home)
     env.pop("ROI_DATABASE_URL", None)
-    t0 = time.perf_counter()
+    code = (
+        "import json, resource, sys, time\n"
+        "from roi.cli import main\n"
+        "t0 = time.perf_counter()\n"
+        "main(['ingest', sys.argv[1], '--json'])\n"
+        "print(json.dumps({'secs': time.perf_counter() - t0, "
+        "'peak_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+    )
     out = subprocess.run(
-        [sys.executable, "-m", "roi.cli", "ingest", str(path), "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        check=True,
+        [sys.executable, "-c", code, str(spec)], capture_output=True, text=True, env=env, cwd=ROOT, check=True
     ).stdout
-    elapsed = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return elapsed, peak_mb, json.loads(out)
+    doc_text, _, last = out.strip().rpartition("\n")
+    stats = json.loads(last)
+    return stats["secs"], stats["peak_mb"], json.loads(doc_text)
 
 
-def run_duckdb(path: Path) -> float | None:
-    try:
-        import duckdb
-    except ImportError:
-        return None
-    t0 = time.perf_counter()
+ROLLUP_KEYS = 'date_trunc(\'hour\', "startTime") AS h, model, api_key, "user", team_id'
+SUMS = 'count(*), sum(prompt_tokens), sum(completion_tokens), sum(spend), sum(epoch("endTime") - epoch("startTime"))'
+
+
+def run_duckdb(scan: str) -> tuple[float, float]:
+    """DuckDB's own GROUP BY of the same data (hour x model x key x user x team, the sums), written to
+    Parquet as the import writes its rollup; and by day x model. Seconds each, in this process."""
+    import duckdb
+
+    out = []
+    with tempfile.TemporaryDirectory() as d:
+        for keys in (ROLLUP_KEYS, "date_trunc('day', \"startTime\") AS d, model"):
+            t0 = time.perf_counter()
+            duckdb.sql(f"COPY (SELECT {keys}, {SUMS} FROM {scan} GROUP BY ALL) TO '{d}/agg.parquet'")
+            out.append(time.perf_counter() - t0)
+    return out[0], out[1]
+
+
+def generate_parquet(folder: Path, rows: int) -> None:
+    """A hive-partitioned LiteLLM log (year=/month=), the same shape as the CSV, made by DuckDB."""
+    import duckdb
+
     duckdb.sql(
-        f"""SELECT date_trunc('hour', "startTime") AS h, model, api_key, "user", team_id, count(*) AS n,
-                   sum(prompt_tokens), sum(completion_tokens), sum(spend),
-                   sum(epoch("endTime") - epoch("startTime"))
-            FROM read_csv('{path}', header=true, auto_detect=true)
-            GROUP BY ALL"""
-    ).fetchall()
-    return time.perf_counter() - t0
+        f"""COPY (
+          SELECT 'req-' || i AS request_id, 'key' || (i % 3) AS api_key, (pt * 3 + ct * 15) / 1e6 AS spend,
+                 pt AS prompt_tokens, ct AS completion_tokens, ts AS "startTime",
+                 ts + to_milliseconds(lat) AS "endTime", NULL::TIMESTAMP AS "completionStartTime",
+                 ['{MODELS[0]}', '{MODELS[1]}', '{MODELS[2]}'][(i % 3) + 1] AS model, 'user' || (i % 50) AS "user",
+                 CASE WHEN h % 10 < 3 THEN '{{"usage_object": {{"cache_read_input_tokens": ' || (pt // 2) || '}}}}'
+                      ELSE '{{}}' END AS metadata,
+                 'False' AS cache_hit, '["team' || (i % 7) || '"]' AS request_tags, 'team' || (i % 7) AS team_id,
+                 year(ts) AS year, month(ts) AS month
+          FROM (SELECT i, hash(i) AS h, 200 + hash(i * 7) % 19800 AS pt, 10 + hash(i * 13) % 1990 AS ct,
+                       TIMESTAMP '2026-09-01' + to_seconds((hash(i * 3) % (60 * 86400))::BIGINT) AS ts,
+                       (hash(i * 5) % 8000)::BIGINT AS lat
+                FROM range({rows}) t(i))
+        ) TO '{folder}' (FORMAT parquet, PARTITION_BY (year, month), COMPRESSION zstd)"""
+    )
+
+
+def measure(label: str, spec: Path, scan: str, rows: int) -> None:
+    home = tempfile.mkdtemp()
+    secs, peak, doc = run_ingest(spec, home)
+    again, again_peak, again_doc = run_ingest(spec, home)
+    own, by_day = run_duckdb(scan)
+    print(f"{label}: {rows:,} requests")
+    print(
+        f"  {'roi ingest (SQLite store, DuckDB engine)':44} {secs:8.2f} s  peak {peak:,.0f} MB  "
+        f"({rows / secs:,.0f} requests/s; requests stored {doc['requests']:,.0f})"
+    )
+    print(
+        f"  {'roi ingest again (nothing new)':44} {again:8.2f} s  peak {again_peak:,.0f} MB  "
+        f"(skipped {again_doc['skipped_duplicates']:,})"
+    )
+    print(
+        f"  {'duckdb: same GROUP BY, to Parquet':44} {own:8.2f} s  (roi / duckdb = {secs / own:.1f}x; again {again / own:.1f}x)"
+    )
+    print(f"  {'duckdb: day x model only':44} {by_day:8.2f} s")
+    lake = Path(home) / "roi.lake"
+    ids = sum(p.stat().st_size for p in lake.rglob("ids.parquet"))
+    print(f"  id files: {ids / 1e6:,.1f} MB ({ids / rows * 1e6 / 1e6:,.1f} MB per million requests)")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--rows", type=int, default=1_000_000, help="requests in the CSV")
+    ap.add_argument(
+        "--parquet-rows", type=int, default=10_000_000, help="requests in the Parquet folder (0: skip)"
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "spendlogs.csv"
         t0 = time.perf_counter()
         generate(path, args.rows)
         print(
-            f"generated {args.rows:,} requests ({path.stat().st_size / 1e6:,.0f} MB) in {time.perf_counter() - t0:.1f} s"
+            f"generated {args.rows:,} requests ({path.stat().st_size / 1e6:,.0f} MB CSV) in {time.perf_counter() - t0:.1f} s"
         )
-        secs, peak, doc = run_ingest(path)
-        print(
-            f"{'roi ingest (SQLite store, streamed)':40} {secs:8.2f} s  peak {peak:,.0f} MB  "
-            f"({args.rows / secs:,.0f} rows/s; requests stored {doc['requests']:,.0f})"
-        )
-        duck = run_duckdb(path)
-        if duck is None:
-            print("duckdb not installed (it is a dev dependency: make test installs it)")
-        else:
+        measure("LiteLLM SpendLogs CSV", path, f"read_csv('{path}', header = true)", args.rows)
+        if args.parquet_rows:
+            folder = Path(d) / "logs"
+            t0 = time.perf_counter()
+            generate_parquet(folder, args.parquet_rows)
             print(
-                f"{'duckdb: same GROUP BY on the same file':40} {duck:8.2f} s  (roi / duckdb = {secs / duck:.1f}x)"
+                f"generated {args.parquet_rows:,} requests (hive Parquet) in {time.perf_counter() - t0:.1f} s"
             )
+            scan = f"read_parquet('{folder}/**/*.parquet', hive_partitioning = true)"
+            measure("LiteLLM SpendLogs, hive-partitioned Parquet", folder, scan, args.parquet_rows)
 
 
 if __name__ == "__main__":
