@@ -16,7 +16,7 @@ from roi.ui.usage_widgets import (
     use_as_workload,
 )
 from roi.ui.widgets import chart, chart_scale
-from roi.usage import list_imports, priced_store, summary
+from roi.usage import hourly_traffic, list_imports, priced_store, summary
 from roi.usage.ingest import IMPORT_COLUMNS
 from roi.usage.traffic import latency_histogram, mean_latency, monthly_spend, top_groups
 
@@ -24,7 +24,9 @@ show_flash()
 st.title("Usage")
 st.caption(
     "Anthropic Console and Admin API exports, OpenAI usage and cost CSVs, LiteLLM spend logs or any CSV "
-    "with a timestamp, a model and token columns. Nothing is imported half-way; duplicates are never counted twice."
+    "with a timestamp, a model and token columns; per-request logs (LiteLLM) are read by DuckDB from a copy on "
+    "disk, up to 2 GB per file (bigger logs: `roi ingest` a folder or a glob). Nothing is imported half-way; "
+    "duplicates are never counted twice."
 )
 upload_and_import()
 
@@ -66,6 +68,8 @@ dim = st.selectbox(
 chart(charts.usage_top_groups(top_groups(priced, dim), dim, scale=scale), "usage.top")
 if hist := latency_histogram(imports):
     chart(charts.latency_histogram(*hist, scale=scale), "usage.latency")
+if not (by_hour := hourly_traffic(db)).empty:
+    chart(charts.usage_by_hour_of_day(by_hour, scale=scale), "usage.by_hour")
 
 reconcile_view(priced)
 

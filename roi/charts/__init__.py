@@ -19,7 +19,13 @@ from roi.charts.scenario import (
 )
 from roi.charts.sensitivity import accuracy_break_even, tornado
 from roi.charts.style import ACCENT, BAD, BASELINE, GOOD, PALETTE, ROUTED, model_colors
-from roi.charts.usage import latency_histogram, usage_spend_by_month, usage_tokens_by_type, usage_top_groups
+from roi.charts.usage import (
+    latency_histogram,
+    usage_by_hour_of_day,
+    usage_spend_by_month,
+    usage_tokens_by_type,
+    usage_top_groups,
+)
 
 __all__ = [
     "ACCENT",
@@ -44,6 +50,7 @@ __all__ = [
     "price_history_chart",
     "spend_by_model",
     "tornado",
+    "usage_by_hour_of_day",
     "usage_spend_by_month",
     "usage_tokens_by_type",
     "usage_top_groups",

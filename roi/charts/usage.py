@@ -86,3 +86,31 @@ def latency_histogram(edges: list[float], counts: list[int], *, scale: float = 1
     fig.update_xaxes(title="Latency (seconds, log scale)", type="log")
     fig.update_yaxes(title="Requests")
     return _layout(fig, "Latency distribution (per-request logs)", scale=scale)
+
+
+def usage_by_hour_of_day(by_hour: pd.DataFrame, *, scale: float = 1.0) -> go.Figure:
+    """Requests per UTC hour of the day (bars) and their mean latency (line, right axis), as given
+    (`roi.usage.lake.hour_of_day`)."""
+    fig = go.Figure()
+    fig.add_bar(
+        x=by_hour["hour"],
+        y=by_hour["requests"],
+        name="Requests",
+        marker_color=ROUTED,
+        hovertemplate="%{x}:00 UTC: %{y:,.0f} requests<extra></extra>",
+    )
+    fig.add_scatter(
+        x=by_hour["hour"],
+        y=by_hour["mean_latency_s"],
+        name="Mean latency",
+        yaxis="y2",
+        mode="lines+markers",
+        line_color=ACCENT,
+        hovertemplate="%{x}:00 UTC: %{y:.2f} s mean latency<extra></extra>",
+    )
+    fig.update_xaxes(title="Hour of the day (UTC)", dtick=2, range=[-0.5, 23.5])
+    fig.update_yaxes(title="Requests")
+    fig.update_layout(
+        yaxis2={"title": "Mean latency (s)", "overlaying": "y", "side": "right", "rangemode": "tozero"}
+    )
+    return _layout(fig, "Traffic and latency by hour of the day (per-request logs)", scale=scale)

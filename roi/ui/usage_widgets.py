@@ -16,7 +16,7 @@ from roi.ui.state import (
     upload_box_key,
     widget_key,
 )
-from roi.usage import READERS, delete_import, ingest, read_usage, reader_names
+from roi.usage import READERS, delete_import, engine_source, ingest, preview_upload, read_usage, reader_names
 from roi.usage.formats import UnrecognizedColumns, header_columns
 from roi.usage.generic import MAPPING_FIELDS, ROWS
 from roi.usage.pricing import DEFAULT_TOLERANCE_PCT, Alias, days_covered, reconciliation, set_alias
@@ -48,6 +48,10 @@ def upload_and_import() -> None:
     ready: list[tuple[str, bytes, dict[str, str] | None]] = []
     for f in files:
         data = f.getvalue()
+        if engine_source((f.name, data), chosen):
+            if _engine_preview(f.name, data, expanded=len(files) == 1):
+                ready.append((f.name, data, None))
+            continue
         mapping: dict[str, str] | None = None
         try:
             result = read_usage(data, name=f.name, format=chosen)
@@ -93,8 +97,15 @@ def upload_and_import() -> None:
         and st.button("Import", type="primary", icon=":material/database_upload:")
     ):
         bar = st.progress(0.0, text="Importing…")
+        stages = {
+            "reading": (0.2, "Reading and checking…"),
+            "de-duplicating": (0.5, "Skipping requests already imported…"),
+            "summing": (0.8, "Summing per hour…"),
+        }
         try:
-            result = ingest(store(), ready, format=chosen)
+            result = ingest(
+                store(), ready, format=chosen, progress=lambda s: bar.progress(*stages.get(s, (0.5, s)))
+            )
         except UsageFormatError as exc:
             bar.empty()
             st.error(f"Nothing was imported: {exc}")
@@ -106,6 +117,25 @@ def upload_and_import() -> None:
         st.rerun()
     elif ready and len(ready) < len(files):
         st.info("Fix or remove the files with errors to import the batch (nothing is imported half-way).")
+
+
+def _engine_preview(name: str, data: bytes, *, expanded: bool) -> bool:
+    """A per-request log checked whole by the engine (DuckDB, from a copy on disk) and its first
+    requests; False (with the error shown) when it cannot be imported."""
+    try:
+        pv = preview_upload(name, data)
+    except UsageFormatError as exc:
+        st.error(f"{exc}")
+        return False
+    label = READERS["litellm-spendlogs"].label
+    with st.expander(
+        f"{name}: {label}, {pv.rows:,} rows, one request each (read by DuckDB)", expanded=expanded
+    ):
+        for w in pv.warnings:
+            st.warning(w)
+        st.caption(f"The first {len(pv.head)} requests, as they will be counted:")
+        st.dataframe(pv.head, hide_index=True, width="stretch")
+    return True
 
 
 def _mapping_step(name: str, data: bytes) -> dict[str, str] | None:

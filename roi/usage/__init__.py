@@ -135,6 +135,22 @@ def ingest(
     return Ingested(summaries, doc)
 
 
+def preview_upload(name: str, data: bytes):
+    """An uploaded per-request log checked whole by the engine, and its first requests
+    (`roi.usage.engine.imports.Preview`), before it is imported."""
+    from roi.usage.engine.imports import preview
+
+    with tempfile.TemporaryDirectory() as spool:
+        return preview(_spooled((name, data), spool))
+
+
+def hourly_traffic(store: Store) -> pd.DataFrame:
+    """Requests and mean latency per UTC hour of the day, from per-request logs' hourly rollups."""
+    from roi.usage.lake import hour_of_day
+
+    return hour_of_day(store, [int(i) for i in list_imports(store)["id"]])
+
+
 def _spooled(src: object, folder: str) -> str | Path:
     """An uploaded file written to disk (the engine reads files where they are, never whole)."""
     if not isinstance(src, tuple):
@@ -153,8 +169,11 @@ __all__ = [
     "Ingested",
     "UsageFormatError",
     "delete_import",
+    "engine_source",
+    "hourly_traffic",
     "ingest",
     "list_imports",
+    "preview_upload",
     "priced_store",
     "read_sources",
     "read_usage",

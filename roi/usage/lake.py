@@ -143,3 +143,20 @@ def seen_ids(store: Store, import_ids: list[int], ids: list[str]) -> set[str]:
     finally:
         con.close()
     return {r[0] for r in rows}
+
+
+def hour_of_day(store: Store, import_ids: list[int]) -> pd.DataFrame:
+    """Requests and mean latency per UTC hour of the day (0-23) over the lake's hourly rollups;
+    empty when no import has them (bucketed exports are daily or coarser)."""
+    paths = files(store, import_ids, ROLLUP)
+    if not paths:
+        return pd.DataFrame(columns=["hour", "requests", "mean_latency_s"])
+    con = duckdb.connect()
+    try:
+        return con.execute(
+            "SELECT hour(hour) AS hour, sum(requests) AS requests, "
+            "sum(latency_s_sum) / nullif(sum(timed_requests), 0) AS mean_latency_s "
+            f"FROM read_parquet({sql_list(paths)}) GROUP BY 1 ORDER BY 1"
+        ).fetchdf()
+    finally:
+        con.close()

@@ -6,6 +6,7 @@ is tested in Chromium: tests/e2e/test_finance.py.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -313,3 +314,33 @@ def test_use_as_workload_groups_by_task_names_the_result_after_the_file_and_poin
     step = [i.value for i in at.info if i.value.startswith("Next step")]
     assert step and "placeholder" in step[0] and "Evaluate" in step[0]
     assert button(at, "Measure accuracy on Evaluate")
+
+
+# ------------------------------------------------------------------ per-request logs on the engine
+
+
+def test_a_litellm_log_is_checked_by_the_engine_imported_and_shown_by_hour_of_day():
+    log = DATA / "litellm_spendlogs.csv"
+    at = usage_page().run()
+    upload(at, (log.name, log.read_bytes()))
+    assert any("15 rows, one request each (read by DuckDB)" in e.label for e in at.expander)
+    assert any("proxy cache" in w.value for w in at.warning)
+    assert any("first 15 requests" in c.value for c in at.caption)
+    button(at, "Import").click().run()
+    assert not at.exception
+    assert metrics(at)["Requests (where the files count them)"] == "15"
+    charts = [c for c in at.get("plotly_chart")]
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in charts]
+    assert any("hour of the day" in t for t in titles), titles
+
+
+def test_a_bad_litellm_log_is_refused_with_file_row_and_column_before_import():
+    lines = (DATA / "litellm_spendlogs.csv").read_text().splitlines()
+    cells = lines[6].split(",")
+    cells[5] = "lots"  # prompt_tokens of file row 7
+    lines[6] = ",".join(cells)
+    at = usage_page().run()
+    upload(at, ("spend.csv", ("\n".join(lines) + "\n").encode()))
+    errors = [e.value for e in at.error]
+    assert errors and "spend.csv, row 7, column “prompt_tokens”" in errors[0], errors
+    assert not [b for b in at.button if b.label == "Import"]

@@ -417,3 +417,13 @@ def test_titles_fit_a_half_width_chart(demo, which):
         sub = fig.layout.title.subtitle.text or ""
         assert len(sub) <= SUBTITLE_CHARS, (name, sub)
     assert "-$" in charts.tornado(tornado(r.scenario)).layout.title.subtitle.text or which == "demo"
+
+
+def test_traffic_by_hour_of_day_draws_the_numbers_it_is_given():
+    by_hour = pd.DataFrame(
+        {"hour": [0, 9, 17], "requests": [5.0, 120.0, 40.0], "mean_latency_s": [1.5, 2.25, None]}
+    )
+    fig = charts.usage_by_hour_of_day(by_hour)
+    bars, line = fig.data
+    assert list(bars.x) == [0, 9, 17] and list(bars.y) == [5.0, 120.0, 40.0]
+    assert list(line.y)[:2] == [1.5, 2.25] and line.yaxis == "y2"

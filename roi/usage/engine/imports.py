@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,7 @@ from roi.usage import lake
 from roi.usage.buckets import HIST_EDGES, histogram_json
 from roi.usage.engine import rollup as agg
 from roi.usage.engine.local import LocalSource, connect, requests_sql, resolve, source_view
-from roi.usage.engine.requests import spendlogs_requests
+from roi.usage.engine.requests import PASSTHROUGH, spendlogs_requests
 from roi.usage.ingest import ImportSummary, finish_import, new_import
 
 FORMAT = "litellm-spendlogs"
@@ -250,3 +251,29 @@ def describe_sql(spec: str | Path) -> str:
         con.close()
     req = spendlogs_requests(table, decimal=decimal)
     return f"{view}\n\n-- rollup\n{ibis.to_sql(agg.rollup(agg.counted(req)), dialect='duckdb')}"
+
+
+@dataclass
+class Preview:
+    """What the Usage page shows of a per-request log before it is imported."""
+
+    rows: int  # rows read (blank and total rows not counted)
+    head: pd.DataFrame  # the first requests, normalized
+    warnings: list[str]
+
+
+def preview(path: str | Path, rows: int = 20) -> Preview:
+    """Check a whole per-request log with the engine (the same checks as the import) and return its
+    first requests: the file is scanned, never loaded whole."""
+    src = resolve(path)
+    with tempfile.TemporaryDirectory() as spill:
+        con = connect(Path(spill))
+        try:
+            req = _requests_view(con, src)
+            n, warnings, _ = _check(con, req, src)
+            cols = [c for c in req.columns if not c.startswith(("chk_", "rid_")) and c not in PASSTHROUGH]
+            quoted = ", ".join('"' + c + '"' for c in cols)
+            head = con.execute(f"SELECT {quoted} FROM req LIMIT {int(rows)}").fetchdf()
+        finally:
+            con.close()
+    return Preview(n, head, warnings)

@@ -270,3 +270,14 @@ def _with_kind(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     frame["kind"] = "usage"
     return frame
+
+
+def test_hour_of_day_from_the_hourly_rollups(store):
+    from roi.usage import hourly_traffic
+
+    assert hourly_traffic(store).empty
+    ingest(store, [SPENDLOGS])
+    by_hour = hourly_traffic(store)
+    ref = read_usage(SPENDLOGS).frame
+    assert by_hour["hour"].tolist() == [9] and by_hour["requests"].tolist() == [15.0]
+    assert by_hour["mean_latency_s"].iloc[0] == pytest.approx(ref["latency_s"].mean())
