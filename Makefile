@@ -23,7 +23,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/vulture roi pages app.py tests bench tools/vulture_whitelist.py --exclude roi/store/migrations
 
-test: lint
+# The test suite also runs the usage engine on Spark (the `spark` extra; Java 17+ from Debian's
+# openjdk-17-jre-headless, which .ci/run installs): without Java those tests skip locally.
+SPARK_STAMP := $(VENV)/.installed-spark
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	touch $(SPARK_STAMP)
+
+test: lint $(SPARK_STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

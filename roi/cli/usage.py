@@ -37,10 +37,14 @@ def cmd_ingest(a: argparse.Namespace) -> int:
     if a.show_sql:
         from roi.usage.engine.imports import describe_sql
         from roi.usage.engine.remote import TABLE, queries, safe_url
+        from roi.usage.engine.spark import is_spark, spark_sql
 
         for p in a.paths:
             remote = "://" in p
-            sql = queries(p, a.table or TABLE)[1] if remote else describe_sql(p)
+            if is_spark(p):
+                sql = spark_sql(p, a.table or TABLE)
+            else:
+                sql = queries(p, a.table or TABLE)[1] if remote else describe_sql(p)
             print(f"-- {safe_url(p) if remote else p}\n{sql}\n")
         return 0
     result = ingest(open_store(), a.paths, format=a.format, mapping=_mapping(a.map), table=a.table)
@@ -110,7 +114,8 @@ def add_usage_commands(sub: argparse._SubParsersAction) -> None:
     s.add_argument(
         "--table",
         metavar="NAME",
-        help="with a database URL: the per-request table to read (default LiteLLM_SpendLogs)",
+        help="with a database or Spark URL: the per-request table to read (default LiteLLM_SpendLogs); "
+        "Spark also reads files: --table 'parquet.`/data/logs`'",
     )
     s.add_argument(
         "--show-sql",

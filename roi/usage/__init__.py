@@ -46,8 +46,9 @@ def read_sources(
             out.append((read_usage(data, name=name, format=format, mapping=m), name, data))
         elif isinstance(src, str) and "://" in src:
             from roi.usage.engine.remote import TABLE, read_remote, safe_url
+            from roi.usage.engine.spark import is_spark, read_spark
 
-            result = read_remote(src, table or TABLE)
+            result = read_spark(src, table or TABLE) if is_spark(src) else read_remote(src, table or TABLE)
             # the source's identity (URL without password, table) de-duplicates its buckets
             out.append((result, safe_url(src), f"{safe_url(src)}#{table or TABLE}".encode()))
         else:

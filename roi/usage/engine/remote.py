@@ -119,6 +119,11 @@ def read_remote(url: str, table: str = TABLE) -> ReadResult:
         raise UsageFormatError(where, f"query failed ({str(exc).splitlines()[0][:200]})") from None
     finally:
         engine.dispose()
+    return ReadResult(FORMAT, _as_buckets(df), warnings_from(checks, table), per_request=False)
+
+
+def warnings_from(checks: pd.Series, table: str) -> list[str]:
+    """The warnings of a source summed where it lives (its `rollup.checks` row)."""
     warnings = []
     if checks["hits"]:
         warnings.append(
@@ -129,7 +134,7 @@ def read_remote(url: str, table: str = TABLE) -> ReadResult:
         warnings.append(
             f"{table}: skipped {int(checks['no_model'])} request(s) without a model and without tokens"
         )
-    return ReadResult(FORMAT, _as_buckets(df), warnings, per_request=False)
+    return warnings
 
 
 def _as_buckets(df: pd.DataFrame) -> pd.DataFrame:

@@ -63,44 +63,79 @@ def _time(v: ir.Value) -> ir.TimestampValue:
     return ibis.ifelse(zoned, v.try_cast("timestamp('UTC')").cast(TS), v.try_cast(TS))
 
 
-def _json(v: ir.Value) -> ir.JSONValue:
-    """A JSON document from text (or from a JSON/JSONB column, through its text: one JSON type
-    for every engine's functions)."""
-    return (v if v.type().is_string() else v.cast("string")).try_cast("json")
+@ibis.udf.scalar.builtin(name="get_json_object")
+def _get_json_object(doc: str, path: str) -> str:
+    """Spark SQL's JSON access on text (Spark has no JSON type: Ibis's JSON operations do not apply)."""
 
 
-def _field(j: ir.JSONValue, *path: str) -> ir.FloatingValue:
-    """A number inside a JSON document (NULL if absent). Through text: Ibis's own JSON-number
-    unwrap compiles to SQL PostgreSQL rejects (`->> VARIADIC ARRAY[]`)."""
-    for p in path:
-        j = j[p]
-    return j.cast("string").try_cast("float64")
+class JsonOps:
+    """JSON inside a text column, on engines with a JSON type (DuckDB, PostgreSQL, warehouses)."""
+
+    def parse(self, v: ir.Value) -> ir.Value:
+        """A JSON document from text (or from a JSON/JSONB column, through its text: one JSON type
+        for every engine's functions); NULL where it is not valid JSON (DuckDB)."""
+        return (v if v.type().is_string() else v.cast("string")).try_cast("json")
+
+    def null(self) -> ir.Value:
+        return ibis.null("json")
+
+    def get(self, j: ir.Value, key: str) -> ir.Value:
+        return j[key]
+
+    def number(self, j: ir.Value) -> ir.FloatingValue:
+        """Through text: Ibis's own JSON-number unwrap compiles to SQL PostgreSQL rejects."""
+        return j.cast("string").try_cast("float64")
 
 
-def _usage(p: ir.Table) -> ir.Table:
+class SparkJsonOps(JsonOps):
+    """JSON kept as text and read with `get_json_object` (Spark)."""
+
+    def parse(self, v: ir.Value) -> ir.Value:
+        s = v.cast("string")
+        return ibis.ifelse(_get_json_object(s, "$").notnull(), s, ibis.null("string"))
+
+    def null(self) -> ir.Value:
+        return ibis.null("string")
+
+    def get(self, j: ir.Value, key: str) -> ir.Value:
+        return _get_json_object(j, f"$.{key}")
+
+    def number(self, j: ir.Value) -> ir.FloatingValue:
+        return j.try_cast("float64")
+
+
+def _usage(p: ir.Table, js: JsonOps) -> ir.Table:
     """Stage 2: the usage object inside `metadata` (LiteLLM writes it under `usage_object`, `usage`
     or at the top), and its cache-write split by TTL, each extracted once."""
-    usage = ibis.coalesce(p.meta["usage_object"], p.meta["usage"], p.meta)
+    usage = ibis.coalesce(js.get(p.meta, "usage_object"), js.get(p.meta, "usage"), p.meta)
     return p.mutate(usage=usage).mutate(
-        by_ttl=ibis.coalesce(ibis._.usage["cache_creation_token_details"], ibis._.usage["cache_creation"])
+        by_ttl=ibis.coalesce(
+            js.get(ibis._.usage, "cache_creation_token_details"), js.get(ibis._.usage, "cache_creation")
+        )
     )
 
 
-def _cache_split(u: ir.Table) -> dict[str, ir.FloatingValue]:
+def _cache_split(u: ir.Table, js: JsonOps) -> dict[str, ir.FloatingValue]:
     """Cache reads, 5-minute and 1-hour writes from the usage object (stage 3)."""
+
+    def field(j: ir.Value, *path: str) -> ir.FloatingValue:
+        for key in path:
+            j = js.get(j, key)
+        return js.number(j)
+
     read = ibis.coalesce(
-        _field(u.usage, "cache_read_input_tokens"),
-        _field(u.usage, "prompt_tokens_details", "cached_tokens"),
+        field(u.usage, "cache_read_input_tokens"),
+        field(u.usage, "prompt_tokens_details", "cached_tokens"),
         0.0,
     )
     write = ibis.coalesce(
-        _field(u.usage, "cache_creation_input_tokens"),
-        _field(u.usage, "prompt_tokens_details", "cache_creation_tokens"),
+        field(u.usage, "cache_creation_input_tokens"),
+        field(u.usage, "prompt_tokens_details", "cache_creation_tokens"),
         0.0,
     )
     read, write = ibis.greatest(read, 0.0), ibis.greatest(write, 0.0)
     w1h = ibis.least(
-        ibis.greatest(ibis.coalesce(_field(u.by_ttl, "ephemeral_1h_input_tokens"), 0.0), 0.0), write
+        ibis.greatest(ibis.coalesce(field(u.by_ttl, "ephemeral_1h_input_tokens"), 0.0), 0.0), write
     )
     return {"read": read, "w5": write - w1h, "w1h": w1h}
 
@@ -113,7 +148,7 @@ def _tags(v: ir.Value) -> ir.StringValue:
     return ibis.ifelse(out.isin(["", "null"]), ibis.null("string"), out)
 
 
-def _parsed(t: ir.Table, decimal: str) -> ir.Table:
+def _parsed(t: ir.Table, decimal: str, js: JsonOps) -> ir.Table:
     """Stage 1: every cell parsed once (text -> numbers, times, JSON), with what is wrong with it."""
     cols = set(t.columns)
 
@@ -126,11 +161,7 @@ def _parsed(t: ir.Table, decimal: str) -> ir.Table:
     # only cells that mention "cache" are parsed: most requests carry no cache usage
     meta_text = col("metadata") if col("metadata").type().is_string() else col("metadata").cast("string")
     has_cache = meta_text.contains("cache").fill_null(False)
-    meta = (
-        ibis.ifelse(has_cache, _json(t.metadata), ibis.null("json"))
-        if "metadata" in cols
-        else ibis.null("json")
-    )
+    meta = ibis.ifelse(has_cache, js.parse(t.metadata), js.null()) if "metadata" in cols else js.null()
     request_id = _text(t.request_id)
     blank = ibis.and_(*[(_text(t[c]) if t[c].type().is_string() else t[c]).isnull() for c in REQUIRED])
     first5 = request_id.lower().substr(0, 5)
@@ -191,15 +222,16 @@ def _first_bad(p: ir.Table) -> ir.StringValue:
     return ibis.cases(*checks, else_=ibis.null("string"))
 
 
-def spendlogs_requests(t: ir.Table, *, decimal: str = ".") -> ir.Table:
+def spendlogs_requests(t: ir.Table, *, decimal: str = ".", json: JsonOps | None = None) -> ir.Table:
     """Normalized requests (the columns of `roi.usage.schema`, per-request) plus `chk_*` columns.
 
     `t` has lower-case column names; missing optional columns count as empty. Built in stages that
     each name their columns, so no engine parses a cell or a JSON document more than once.
     """
-    p = _usage(_parsed(t, decimal))
+    js = json or JsonOps()
+    p = _usage(_parsed(t, decimal, js), js)
     c = p.mutate(
-        **_cache_split(p),
+        **_cache_split(p, js),
         chk_bad_meta=p.has_cache & p.meta.isnull(),
         chk_bad=_first_bad(p),
         prompt=p.prompt.fill_null(0.0),
