@@ -19,7 +19,8 @@ SPENDLOGS = DATA / "litellm_spendlogs.csv"
 
 
 @pytest.fixture(scope="module")
-def spark_ready():
+def spark_url() -> str:
+    """A local Spark session's URL, once pyspark and Java are there."""
     missing = []
     try:
         import pyspark  # noqa: F401
@@ -31,6 +32,7 @@ def spark_ready():
         if os.environ.get("ROI_SPARK_REQUIRED"):
             pytest.fail("Spark tests must run here; missing: " + ", ".join(missing))
         pytest.skip("Spark tests skipped locally; missing: " + ", ".join(missing))
+    return "spark://local"
 
 
 def sample_parquet(path: Path) -> Path:
@@ -41,19 +43,19 @@ def sample_parquet(path: Path) -> Path:
     return path
 
 
-def test_spark_and_duckdb_give_the_same_rollup(spark_ready, tmp_path):
+def test_spark_and_duckdb_give_the_same_rollup(spark_url, tmp_path):
     from roi.usage.engine.spark import read_spark
 
     parquet = sample_parquet(tmp_path / "spend.parquet")
     table = f"parquet.`{parquet}`"
-    remote = read_spark("spark://local", table)
+    remote = read_spark(spark_url, table)
     store = Store(f"sqlite:///{tmp_path / 'roi.db'}")
     try:
         imp = ingest(store, [parquet]).summaries[0].import_id
         local = pd.read_parquet(lake.import_dir(store, imp) / lake.ROLLUP)
         # the whole import through the CLI path too: same totals as the DuckDB import
         other = Store(f"sqlite:///{tmp_path / 'spark.db'}")
-        ingest(other, ["spark://local"], table=table)
+        ingest(other, [spark_url], table=table)
         assert summary(priced_store(other))["input_tokens"] == summary(priced_store(store))["input_tokens"]
         other.dispose()
     finally:
