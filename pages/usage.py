@@ -10,6 +10,7 @@ from roi.numbers import day_span, money_cents
 from roi.ui.state import show_flash, store, widget_key
 from roi.ui.usage_widgets import (
     delete_control,
+    import_from_database,
     model_mapping,
     reconcile_view,
     upload_and_import,
@@ -29,6 +30,7 @@ st.caption(
     "duplicates are never counted twice."
 )
 upload_and_import()
+import_from_database()
 
 db = store()
 imports = list_imports(db)

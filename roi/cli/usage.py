@@ -35,16 +35,13 @@ def cmd_ingest(a: argparse.Namespace) -> int:
     from roi.usage import ingest
 
     if a.show_sql:
+        from roi.usage import query_for
         from roi.usage.engine.imports import describe_sql
-        from roi.usage.engine.remote import TABLE, queries, safe_url
-        from roi.usage.engine.spark import is_spark, spark_sql
+        from roi.usage.engine.remote import TABLE, safe_url
 
         for p in a.paths:
             remote = "://" in p
-            if is_spark(p):
-                sql = spark_sql(p, a.table or TABLE)
-            else:
-                sql = queries(p, a.table or TABLE)[1] if remote else describe_sql(p)
+            sql = query_for(p, a.table or TABLE) if remote else describe_sql(p)
             print(f"-- {safe_url(p) if remote else p}\n{sql}\n")
         return 0
     result = ingest(open_store(), a.paths, format=a.format, mapping=_mapping(a.map), table=a.table)

@@ -16,7 +16,17 @@ from roi.ui.state import (
     upload_box_key,
     widget_key,
 )
-from roi.usage import READERS, delete_import, engine_source, ingest, preview_upload, read_usage, reader_names
+from roi.usage import (
+    READERS,
+    delete_import,
+    engine_source,
+    ingest,
+    preview_upload,
+    query_for,
+    read_usage,
+    reader_names,
+)
+from roi.usage.engine.remote import TABLE
 from roi.usage.formats import UnrecognizedColumns, header_columns
 from roi.usage.generic import MAPPING_FIELDS, ROWS
 from roi.usage.pricing import DEFAULT_TOLERANCE_PCT, Alias, days_covered, reconciliation, set_alias
@@ -117,6 +127,36 @@ def upload_and_import() -> None:
         st.rerun()
     elif ready and len(ready) < len(files):
         st.info("Fix or remove the files with errors to import the batch (nothing is imported half-way).")
+
+
+def import_from_database() -> None:
+    """Per-request logs where they live (a LiteLLM database, a warehouse, Spark): the database sums
+    them and only the rollup comes here. The URL is kept for this browser session only."""
+    with st.expander("Import from a database or Spark (a LiteLLM proxy's database, a warehouse)"):
+        url = st.text_input(
+            "Connection URL (kept for this browser session only; never saved)",
+            type="password",
+            placeholder="postgresql://user:password@host/litellm · spark://local · sc://host:15002",
+            key=widget_key("usage_db_url"),
+        )
+        table = st.text_input("Table", value=TABLE, key=widget_key("usage_db_table"))
+        if not url:
+            return
+        if st.button("Show the query", key=widget_key("usage_db_sql")):
+            try:
+                st.code(query_for(url, table), language="sql")
+            except UsageFormatError as exc:
+                st.error(f"{exc}")
+        if st.button("Import from the database", type="primary", key=widget_key("usage_db_import")):
+            with st.spinner("The database is summing its requests…"):
+                try:
+                    result = ingest(store(), [url], table=table)
+                except UsageFormatError as exc:
+                    st.error(f"Nothing was imported: {exc}")
+                    return
+            lines = [f"**{s.file_name}**: {s.describe()}" for s in result.summaries]
+            flash("success", "Imported.\n\n- " + "\n- ".join(lines))
+            st.rerun()
 
 
 def _engine_preview(name: str, data: bytes, *, expanded: bool) -> bool:

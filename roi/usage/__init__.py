@@ -136,6 +136,14 @@ def ingest(
     return Ingested(summaries, doc)
 
 
+def query_for(url: str, table: str) -> str:
+    """The read-only query a database or Spark URL will run (`roi ingest URL --show-sql`)."""
+    from roi.usage.engine.remote import queries
+    from roi.usage.engine.spark import is_spark, spark_sql
+
+    return spark_sql(url, table) if is_spark(url) else queries(url, table)[1]
+
+
 def preview_upload(name: str, data: bytes):
     """An uploaded per-request log checked whole by the engine, and its first requests
     (`roi.usage.engine.imports.Preview`), before it is imported."""
@@ -175,6 +183,7 @@ __all__ = [
     "ingest",
     "list_imports",
     "preview_upload",
+    "query_for",
     "priced_store",
     "read_sources",
     "read_usage",

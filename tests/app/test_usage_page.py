@@ -344,3 +344,41 @@ def test_a_bad_litellm_log_is_refused_with_file_row_and_column_before_import():
     errors = [e.value for e in at.error]
     assert errors and "spend.csv, row 7, column “prompt_tokens”" in errors[0], errors
     assert not [b for b in at.button if b.label == "Import"]
+
+
+@pytest.mark.postgres
+def test_a_litellm_database_is_summed_where_it_lives_and_its_url_is_never_kept(pg_database_url):
+    from sqlalchemy import create_engine, text
+
+    with create_engine(pg_database_url).begin() as conn:
+        conn.execute(
+            text(
+                'CREATE TABLE "LiteLLM_SpendLogs" (request_id TEXT, spend DOUBLE PRECISION, prompt_tokens INTEGER, '
+                'completion_tokens INTEGER, "startTime" TIMESTAMP, "endTime" TIMESTAMP, model TEXT, metadata JSONB)'
+            )
+        )
+        conn.execute(
+            text(
+                'INSERT INTO "LiteLLM_SpendLogs" VALUES '
+                "('a', 0.01, 1000, 100, '2026-10-05 09:10', '2026-10-05 09:10:02', 'claude-haiku-4-5', '{}'),"
+                "('b', 0.01, 3000, 200, '2026-10-05 14:10', '2026-10-05 14:10:04', 'claude-haiku-4-5', "
+                '\'{"usage_object": {"cache_read_input_tokens": 1000}}\')'
+            )
+        )
+    at = usage_page().run()
+    at.text_input(key=widget_key("usage_db_url")).input(pg_database_url).run()
+    button(at, "Show the query").click().run()
+    assert any("GROUP BY" in c.value for c in at.code)
+    button(at, "Import from the database").click().run()
+    assert not at.exception
+    assert metrics(at)["Requests (where the files count them)"] == "2"
+    from roi.ui.state import store
+    from roi.usage import list_imports
+
+    password = "roi_test"
+    assert password in pg_database_url
+    names = " ".join(list_imports(store())["file_name"])
+    assert f":{password}@" not in names and f":{password}@" not in texts(at)
+    from roi.store import app_home
+
+    assert f":{password}@".encode() not in (app_home() / "roi.db").read_bytes()  # nowhere in the database
