@@ -8,9 +8,9 @@ from roi import charts, present
 from roi.catalog import model_ids
 from roi.numbers import day_span, money_cents
 from roi.ui.state import show_flash, store, widget_key
+from roi.ui.usage_sources import import_from_database
 from roi.ui.usage_widgets import (
     delete_control,
-    import_from_database,
     model_mapping,
     reconcile_view,
     upload_and_import,

@@ -4,6 +4,9 @@ See the usage-format notes, FORMATS.md ("Anthropic", "The cache trap"). Token bu
 usage report nests cache writes under `cache_creation.ephemeral_{5m,1h}_input_tokens`; those nested
 fields are the ones read (a flat `cache_creation_input_tokens` does not exist there). Errors name
 the line and column of the bad value (as a text editor shows them), its JSON path, and the bucket.
+
+Over 300 lines: two report formats (usage, cost) that share paging, bucket and error-location
+helpers; one module keeps those helpers private to the Admin API.
 """
 
 from __future__ import annotations

@@ -3,6 +3,10 @@
 Every row is priced by `roi.catalog.cost.cost_usd`: cache writes by TTL, batch rows at batch
 prices, and each row at the long-context tier its context band says its requests paid. Rows whose model the catalog does not know (and the user has not mapped) stay unpriced and
 are listed, never priced at zero silently.
+
+Over 300 lines on purpose: pricing and reconciliation share the period rules (days covered,
+overlap, one-sided models) that make a month-end comparison honest; split, each half would need the
+other's private helpers.
 """
 
 from __future__ import annotations

@@ -1,0 +1,60 @@
+"""Usage page pieces for per-request logs read by the engine: an uploaded log checked whole by
+DuckDB and previewed, and a database or Spark URL summed where the data lives."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from roi.errors import UsageFormatError
+from roi.ui.state import flash, store, widget_key
+from roi.usage import READERS, ingest, preview_upload, query_for
+from roi.usage.engine.remote import TABLE
+
+
+def import_from_database() -> None:
+    """Per-request logs where they live (a LiteLLM database, a warehouse, Spark): the database sums
+    them and only the rollup comes here. The URL is kept for this browser session only."""
+    with st.expander("Import from a database or Spark (a LiteLLM proxy's database, a warehouse)"):
+        url = st.text_input(
+            "Connection URL (kept for this browser session only; never saved)",
+            type="password",
+            placeholder="postgresql://user:password@host/litellm · spark://local · sc://host:15002",
+            key=widget_key("usage_db_url"),
+        )
+        table = st.text_input("Table", value=TABLE, key=widget_key("usage_db_table"))
+        if not url:
+            return
+        if st.button("Show the query", key=widget_key("usage_db_sql")):
+            try:
+                st.code(query_for(url, table), language="sql")
+            except UsageFormatError as exc:
+                st.error(f"{exc}")
+        if st.button("Import from the database", type="primary", key=widget_key("usage_db_import")):
+            with st.spinner("The database is summing its requests…"):
+                try:
+                    result = ingest(store(), [url], table=table)
+                except UsageFormatError as exc:
+                    st.error(f"Nothing was imported: {exc}")
+                    return
+            lines = [f"**{s.file_name}**: {s.describe()}" for s in result.summaries]
+            flash("success", "Imported.\n\n- " + "\n- ".join(lines))
+            st.rerun()
+
+
+def engine_preview(name: str, data: bytes, *, expanded: bool) -> bool:
+    """A per-request log checked whole by the engine (DuckDB, from a copy on disk) and its first
+    requests; False (with the error shown) when it cannot be imported."""
+    try:
+        pv = preview_upload(name, data)
+    except UsageFormatError as exc:
+        st.error(f"{exc}")
+        return False
+    label = READERS["litellm-spendlogs"].label
+    with st.expander(
+        f"{name}: {label}, {pv.rows:,} rows, one request each (read by DuckDB)", expanded=expanded
+    ):
+        for w in pv.warnings:
+            st.warning(w)
+        st.caption(f"The first {len(pv.head)} requests, as they will be counted:")
+        st.dataframe(pv.head, hide_index=True, width="stretch")
+    return True
