@@ -40,15 +40,18 @@ def _fingerprint(src: LocalSource) -> bytes:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest().encode()
 
 
-def _requests_view(con: duckdb.DuckDBPyConnection, src: LocalSource) -> ibis.Table:
-    """View `req` over the files: normalized requests, check columns, id hash. A view, not a table:
-    each step below is one streaming scan (materializing 10M requests costs more than rescanning)."""
+def _requests_view(con: duckdb.DuckDBPyConnection, src: LocalSource, spool: Path | None = None) -> ibis.Table:
+    """View `req`: normalized requests, check columns, id hash. With `spool`, the files are parsed
+    and normalized once, streamed into a Parquet file there, and every later step reads its columns
+    (re-parsing a CSV and re-reading JSON for each step costs more); without, a view over the files."""
     table, decimal = source_view(con, src)
+    sql = f"SELECT *, {lake.id_hash('request_id', 'rid_hi', 'rid_lo')} FROM ({requests_sql(table, decimal)})"
     try:
-        con.execute(
-            f"CREATE TEMP VIEW req AS SELECT *, {lake.id_hash('request_id', 'rid_hi', 'rid_lo')} "
-            f"FROM ({requests_sql(table, decimal)})"
-        )
+        if spool is None:
+            con.execute(f"CREATE TEMP VIEW req AS {sql}")
+        else:
+            _copy(con, sql, spool)
+            con.execute(f"CREATE TEMP VIEW req AS SELECT * FROM read_parquet({lake.sql_list([str(spool)])})")
     except duckdb.Error as exc:
         raise UsageFormatError(
             src.name, f"cannot be read ({str(exc).strip().splitlines()[0][:300]})"
@@ -198,7 +201,9 @@ def prepare_local(
     con = connect(lake.lake_dir(store) / "spill")
     try:
         say("reading")
-        req = _requests_view(con, src)
+        # text is parsed once (CSV, JSON Lines); Parquet is typed and columnar: rescanning it is cheaper
+        spool = None if src.kind == "parquet" else staging / "requests.parquet"
+        req = _requests_view(con, src, spool)
         rows, warnings, counted = _check(con, req, src)
         say("de-duplicating")
         with store.engine.connect() as conn:
@@ -216,6 +221,9 @@ def prepare_local(
             f"SELECT count(*), coalesce(sum(requests), 0) FROM read_parquet({lake.sql_list([str(staging / lake.ROLLUP)])})"
         ).fetchone()
         bins = con.execute(ibis.to_sql(agg.latency_bins(fresh), dialect="duckdb")).fetchall()
+        con.close()
+        if spool is not None:
+            spool.unlink()  # the spooled requests: only the rollup and ids stay
     except BaseException:
         lake.remove(staging)
         raise
