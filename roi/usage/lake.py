@@ -39,6 +39,13 @@ def id_hash(col: str, hi: str = "hi", lo: str = "lo") -> str:
     )
 
 
+def duck() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB in UTC that never draws its progress bar (on stdout: `--json` output)."""
+    con = duckdb.connect(config={"enable_progress_bar": False})
+    con.execute("SET TimeZone = 'UTC'")
+    return con
+
+
 def lake_dir(store: Store) -> Path:
     url = make_url(store.url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
@@ -110,9 +117,8 @@ def daily_rows_of(paths: list[str]) -> pd.DataFrame:
             "timed_requests",
         )
     )
-    con = duckdb.connect()
+    con = duck()
     try:
-        con.execute("SET TimeZone = 'UTC'")
         df = con.execute(
             f"SELECT TRY_CAST(regexp_extract(filename, 'import-(\\d+)', 1) AS INTEGER) AS import_id, "
             f"date_trunc('day', hour) AS start, {dims}, {sums} "
@@ -133,7 +139,7 @@ def seen_ids(store: Store, import_ids: list[int], ids: list[str]) -> set[str]:
     paths = files(store, import_ids, IDS)
     if not paths or not ids:
         return set()
-    con = duckdb.connect()
+    con = duck()
     try:
         con.register("batch_ids", pd.DataFrame({"request_id": ids}))
         rows = con.execute(
@@ -151,7 +157,7 @@ def hour_of_day(store: Store, import_ids: list[int]) -> pd.DataFrame:
     paths = files(store, import_ids, ROLLUP)
     if not paths:
         return pd.DataFrame(columns=["hour", "requests", "mean_latency_s"])
-    con = duckdb.connect()
+    con = duck()
     try:
         return con.execute(
             "SELECT hour(hour) AS hour, sum(requests) AS requests, "

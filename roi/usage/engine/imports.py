@@ -251,7 +251,7 @@ def commit_prepared(conn: Connection, store: Store, p: Prepared) -> ImportSummar
 def describe_sql(spec: str | Path) -> str:
     """The DuckDB SQL that reads and rolls up a local source (`--show-sql`)."""
     src = resolve(spec)
-    con = duckdb.connect()
+    con = lake.duck()
     try:
         table, decimal = source_view(con, src)
         view = con.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'source'").fetchone()[0]

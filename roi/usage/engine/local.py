@@ -79,7 +79,12 @@ def connect(spill: Path) -> duckdb.DuckDBPyConnection:
     """DuckDB with a memory limit; what does not fit spills to `spill` (a folder of the lake)."""
     spill.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(
-        config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill), "preserve_insertion_order": False}
+        config={
+            "memory_limit": MEMORY_LIMIT,
+            "temp_directory": str(spill),
+            "preserve_insertion_order": False,
+            "enable_progress_bar": False,  # DuckDB draws it on stdout: it would break `roi ingest --json`
+        }
     )
     con.execute("SET TimeZone = 'UTC'")
     return con
