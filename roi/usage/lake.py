@@ -41,7 +41,8 @@ def id_hash(col: str, hi: str = "hi", lo: str = "lo") -> str:
 
 def duck() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB in UTC that never draws its progress bar (on stdout: `--json` output)."""
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     con.execute("SET TimeZone = 'UTC'")
     return con
 

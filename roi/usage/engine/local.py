@@ -83,9 +83,9 @@ def connect(spill: Path) -> duckdb.DuckDBPyConnection:
             "memory_limit": MEMORY_LIMIT,
             "temp_directory": str(spill),
             "preserve_insertion_order": False,
-            "enable_progress_bar": False,  # DuckDB draws it on stdout: it would break `roi ingest --json`
         }
     )
+    con.execute("SET enable_progress_bar = false")  # DuckDB draws it on stdout: `roi ingest --json`
     con.execute("SET TimeZone = 'UTC'")
     return con
 
