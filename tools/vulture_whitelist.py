@@ -20,6 +20,9 @@ _.inherit
 _.vertical_anchor
 _.freeze_panes
 
+# Streamlit reads this flag before warning a REPL user (the launcher marks it given: roi.ui.launch.settle)
+_._use_warning_has_been_displayed
+
 # stored columns and fields: written to the database and read by people, reports or later migrations
 saved_at
 revisions

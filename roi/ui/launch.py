@@ -9,6 +9,8 @@ accent colour (saved on the Report page) as Streamlit's theme colour, read when 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import sys
 from pathlib import Path
 
@@ -19,7 +21,7 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 
 def warm() -> str:
     """Import what the pages use, open the store (migrations run here) and price the demo once
-    (catalog caches, first plotly figure); returns the theme colour."""
+    (catalog caches, first plotly figure), then `settle`; returns the theme colour."""
     import roi.ui.eval_widgets  # noqa: F401 - imported for its side effect: loaded once, here
     import roi.ui.routing_controls  # noqa: F401
     import roi.ui.usage_widgets  # noqa: F401
@@ -27,9 +29,16 @@ def warm() -> str:
     from roi.engine import compute
     from roi.report import content  # noqa: F401
     from roi.scenario import demo_scenario
-    from roi.store import open_store
 
     charts.monthly_spend(compute(demo_scenario()))
+    color = _saved_color()
+    settle()
+    return color
+
+
+def _saved_color() -> str:
+    from roi.store import open_store
+
     try:
         store = open_store()
         try:
@@ -39,6 +48,31 @@ def warm() -> str:
     except Exception as exc:  # noqa: BLE001 - the app starts anyway; the page then shows the store error
         print(f"theme colour: using the default {DEFAULT_ACCENT} ({exc.__class__.__name__})", file=sys.stderr)
         return DEFAULT_ACCENT
+
+
+def settle() -> None:
+    """Pay here what Streamlit would otherwise charge the first visitor's run, or every run.
+
+    - The first element a process draws calls `streamlit.env_util.is_repl()` to warn a REPL user
+      once; it walks `inspect.stack()`, reading every frame's source: 0.2-0.4 s on a small server,
+      inside the first visitor's run. A server started here is never a REPL: the warning is marked
+      as given.
+    - The first run's page icon and the first session's first message import a module each.
+    - After every script run Streamlit calls `gc.collect(2)` (`runner.postScriptGC`), which walks
+      the ~300k objects pandas, plotly, SQLAlchemy and the catalog leave: 0.15-0.2 s holding the
+      GIL, while the server should be sending the run's end and the page's scripts. Those objects
+      live as long as the process, so after one collection they are frozen out of the collector's
+      sight (`gc.freeze()`); everything made later is collected as before.
+    """
+    import streamlit.delta_generator
+    import streamlit.web.bootstrap  # noqa: F401 - the server's own modules, frozen with the rest
+
+    for module in ("streamlit.material_icon_names", "streamlit.web.skills"):  # absent in some versions
+        with contextlib.suppress(ImportError):
+            __import__(module)
+    streamlit.delta_generator._use_warning_has_been_displayed = True
+    gc.collect()
+    gc.freeze()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,6 +4,7 @@ they are measured or accepted). Callbacks edit the scenario; `roi.routing` does 
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import streamlit as st
@@ -25,6 +26,12 @@ TIER_LABELS = {
 }
 PER_TASK = state.widget_key("routing_per_task")  # the per-task section stays open across reruns
 EVALUATE_PAGE = "pages/evaluate.py"
+# After a move, the fragment's new numbers must reach the browser and be drawn before the full run
+# that follows starts sending: the browser draws what arrives together in one pass, and the full
+# run's first messages would hold the numbers back by 0.1-0.15 s (bench_browser.py's slider
+# figure). Streamlit's garbage collection after each run used to leave that gap by accident (longer,
+# and holding the GIL); the launcher now keeps the loaded heap out of it, so the gap is made here.
+PAGE_FOLLOWS_AFTER_S = 0.1
 
 
 def _split_key(task: str, model: str) -> str:
@@ -171,6 +178,7 @@ def what_if() -> None:
     tiles(result)
     tier_controls(s, result.matrix.models)
     if state.take_page_refresh():
+        time.sleep(PAGE_FOLLOWS_AFTER_S)  # the server sends the numbers meanwhile (the GIL is free)
         st.rerun(scope="app")
 
 
