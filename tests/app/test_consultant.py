@@ -14,22 +14,13 @@ from roi import share
 from roi.scenario import demo_scenario
 from roi.store import Store
 from roi.ui.state import LOADED_KEY, SCENARIO_KEY, widget_key
+from tests.app.helpers import button, page
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def app() -> AppTest:
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-
-
-def page(name: str) -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=30)
-
-
-def button(at: AppTest, label: str):
-    found = [b for b in at.button if b.label == label]
-    assert len(found) == 1, [b.label for b in at.button]
-    return found[0]
 
 
 def sidebar_elements(at: AppTest) -> list:

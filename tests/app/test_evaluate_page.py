@@ -19,6 +19,7 @@ from roi.evals.sets import load_eval_set
 from roi.scenario import demo_scenario
 from roi.store import open_store
 from roi.ui.state import SCENARIO_KEY, WATCHED_RUN_KEY, widget_key
+from tests.app.helpers import button, page
 
 ROOT = Path(__file__).resolve().parents[2]
 LAW_FIRM = ROOT / "data" / "evals" / "law_firm.json"
@@ -26,17 +27,6 @@ HAIKU, SONNET = "claude-haiku-4-5", "claude-sonnet-4-5"
 SAMPLE_TOGGLE = "Use the sample results (illustrative, no key needed)"
 USE = "Use these results in the scenario"
 NO_EVAL_DATA = "— no eval data yet —"
-
-
-def page(name: str) -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=30)
-
-
-def button(at: AppTest, label: str):
-    """The one button with this label (form submit buttons included)."""
-    found = [b for b in at.button if b.label == label]
-    assert len(found) == 1, [b.label for b in at.button]
-    return found[0]
 
 
 def toggle(at: AppTest, label: str):

@@ -16,20 +16,10 @@ from roi.present import money
 from roi.scenario import demo_scenario
 from roi.store import Store
 from roi.ui.state import LOADED_KEY, SCENARIO_KEY, seeded_key, widget_key
+from tests.app.helpers import button, page
 
 ROOT = Path(__file__).resolve().parents[2]
 HAIKU = "claude-haiku-4-5"
-
-
-def page(name: str) -> AppTest:
-    return AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=30)
-
-
-def button(at: AppTest, label: str):
-    """The one button with this label (form submit buttons included)."""
-    found = [b for b in at.button if b.label == label]
-    assert len(found) == 1, [b.label for b in at.button]
-    return found[0]
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -16,6 +16,7 @@ from roi.engine import compute
 from roi.numbers import money_cents
 from roi.present import seconds
 from roi.ui.state import SCENARIO_KEY, widget_key
+from tests.app.helpers import button
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data" / "usage"
@@ -33,12 +34,6 @@ COST_HEAD = "usage_date_utc,model,workspace,api_key,usage_type,context_window,to
 
 def usage_page() -> AppTest:
     return AppTest.from_file(str(ROOT / "pages" / "usage.py"), default_timeout=30)
-
-
-def button(at: AppTest, label: str):
-    found = [b for b in at.button if b.label == label]
-    assert len(found) == 1, [b.label for b in at.button]
-    return found[0]
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.e2e.server import free_port, healthy
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_TOGGLE = "Use the sample results (illustrative, no key needed)"
@@ -73,20 +72,6 @@ def test_without_a_key_the_sample_results_reach_task_mix_and_overview(app_page, 
     shot(app_page, "overview-with-sample-results")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-            return resp.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def test_make_run_is_headless_and_themed_with_the_firm_accent(tmp_path, monkeypatch, chromium):
     """`make run` on a machine that never ran Streamlit: no e-mail prompt, no usage statistics,
     and the accent saved on the Report page is the app's primary colour."""
@@ -99,7 +84,7 @@ def test_make_run_is_headless_and_themed_with_the_firm_accent(tmp_path, monkeypa
     save_branding(store, Branding(firm_name="Example LLP", accent="#0A7F5C"))
     store.dispose()
 
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
@@ -123,7 +108,7 @@ def test_make_run_is_headless_and_themed_with_the_firm_accent(tmp_path, monkeypa
         )
     try:
         deadline = time.monotonic() + 60
-        while not _healthy(url):
+        while not healthy(url):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"`make run` did not serve the app:\n{log_path.read_text(errors='replace')}")
             time.sleep(0.25)

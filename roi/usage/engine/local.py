@@ -1,9 +1,9 @@
 """Local per-request logs on DuckDB: CSV, JSON Lines or Parquet; a file, a glob or a folder.
 
-The files are read where they are (never whole into pandas). DuckDB parses them once into a
-temporary table of normalized requests (it spills to disk beyond its memory limit), validates them
-in the same pass, drops requests already imported (an anti-join against the id files of earlier
-imports, `roi.usage.lake`), and writes this import's rollup and id files.
+The files are read where they are (never whole into pandas): this module resolves what a path,
+glob or folder means and gives DuckDB a view over the files with lower-case names and four types.
+`roi.usage.engine.imports` does the rest (text parsed once into a spooled Parquet file, Parquet
+scanned in place; checks, the anti-join against earlier imports' ids, the rollup).
 """
 
 from __future__ import annotations
