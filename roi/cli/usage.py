@@ -36,12 +36,12 @@ def cmd_ingest(a: argparse.Namespace) -> int:
 
     if a.show_sql:
         from roi.usage import query_for
-        from roi.usage.engine.imports import describe_sql
+        from roi.usage.engine.checked import describe_sql
         from roi.usage.engine.remote import TABLE, safe_url
 
         for p in a.paths:
             remote = "://" in p
-            sql = query_for(p, a.table or TABLE) if remote else describe_sql(p)
+            sql = query_for(p, a.table or TABLE) if remote else describe_sql(p, _mapping(a.map))
             print(f"-- {safe_url(p) if remote else p}\n{sql}\n")
         return 0
     result = ingest(open_store(), a.paths, format=a.format, mapping=_mapping(a.map), table=a.table)

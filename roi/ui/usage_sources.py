@@ -10,6 +10,11 @@ from roi.ui.state import flash, store, widget_key
 from roi.usage import READERS, ingest, preview_upload, query_for
 from roi.usage.engine.remote import TABLE
 
+ROWS_HELP = (
+    "Rows without a request-count column are read as requests when the file looks per-request "
+    "(request ids, a latency per row, or times to the second)."
+)
+
 
 def import_from_database() -> None:
     """Per-request logs where they live (a LiteLLM database, a warehouse, Spark): the database sums
@@ -41,20 +46,27 @@ def import_from_database() -> None:
             st.rerun()
 
 
-def engine_preview(name: str, data: bytes, *, expanded: bool) -> bool:
+def engine_preview(
+    name: str, data: bytes, *, mapping: dict[str, str] | None, expanded: bool, each_row: list[str]
+) -> bool:
     """A per-request log checked whole by the engine (DuckDB, from a copy on disk) and its first
-    requests; False (with the error shown) when it cannot be imported."""
+    requests; False (with the error shown) when it cannot be imported. A generic log also gets the
+    "Each row is" choice (`each_row`), which the caller reads on the next run."""
     try:
-        pv = preview_upload(name, data)
+        pv = preview_upload(name, data, mapping)
     except UsageFormatError as exc:
         st.error(f"{exc}")
         return False
-    label = READERS["litellm-spendlogs"].label
+    label = READERS[pv.format].label
     with st.expander(
         f"{name}: {label}, {pv.rows:,} rows, one request each (read by DuckDB)", expanded=expanded
     ):
         for w in pv.warnings:
             st.warning(w)
+        if pv.format == "generic":
+            st.selectbox("Each row is", each_row, key=widget_key(f"usage_rows:{name}"), help=ROWS_HELP)
+        for n in pv.notes:
+            st.caption(n)
         st.caption(f"The first {len(pv.head)} requests, as they will be counted:")
         st.dataframe(pv.head, hide_index=True, width="stretch")
     return True

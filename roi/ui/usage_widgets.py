@@ -14,9 +14,10 @@ from roi.ui.state import (
     replace_scenario,
     store,
     upload_box_key,
+    value,
     widget_key,
 )
-from roi.ui.usage_sources import engine_preview
+from roi.ui.usage_sources import ROWS_HELP, engine_preview
 from roi.usage import READERS, delete_import, engine_source, ingest, read_usage, reader_names
 from roi.usage.formats import UnrecognizedColumns, header_columns
 from roi.usage.generic import MAPPING_FIELDS, ROWS
@@ -37,8 +38,8 @@ EACH_ROW = {"as detected": None, "one request": "requests", "a time bucket (requ
 
 def upload_and_import() -> None:
     files = st.file_uploader(
-        "Usage exports (CSV or JSON; several at once)",
-        type=["csv", "json", "tsv", "txt"],
+        "Usage exports (CSV, JSON, or per-request logs as JSON Lines or Parquet; several at once)",
+        type=["csv", "json", "tsv", "txt", "jsonl", "ndjson", "parquet"],
         accept_multiple_files=True,
         key=upload_box_key(UPLOADS),
     )
@@ -49,9 +50,12 @@ def upload_and_import() -> None:
     ready: list[tuple[str, bytes, dict[str, str] | None]] = []
     for f in files:
         data = f.getvalue()
-        if engine_source((f.name, data), chosen):
-            if engine_preview(f.name, data, expanded=len(files) == 1):
-                ready.append((f.name, data, None))
+        # what the user said a row is ("Each row is", drawn with the file's preview) decides the reader
+        said = EACH_ROW.get(value(widget_key(f"usage_rows:{f.name}"), "as detected"))
+        own = {ROWS: said} if said else None
+        if engine_source((f.name, data, own), chosen):
+            if engine_preview(f.name, data, mapping=own, expanded=len(files) == 1, each_row=list(EACH_ROW)):
+                ready.append((f.name, data, own))
             continue
         mapping: dict[str, str] | None = None
         try:
@@ -79,11 +83,7 @@ def upload_and_import() -> None:
                 st.warning(w)
             if result.format == "generic" and mapping is None:  # (the mapping step asks the same)
                 rows = st.selectbox(
-                    "Each row is",
-                    list(EACH_ROW),
-                    key=widget_key(f"usage_rows:{f.name}"),
-                    help="Rows without a request-count column are read as requests when the file looks "
-                    "per-request (request ids, a latency per row, or times to the second).",
+                    "Each row is", list(EACH_ROW), key=widget_key(f"usage_rows:{f.name}"), help=ROWS_HELP
                 )
                 if EACH_ROW[rows] is not None:
                     mapping = {ROWS: EACH_ROW[rows]}

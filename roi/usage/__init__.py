@@ -61,18 +61,22 @@ def read_sources(
     return out
 
 
-def engine_source(src: object, format: str | None) -> bool:
+def engine_source(src: object, format: str | None, mapping: dict[str, str] | None = None) -> bool:
     """Per-request logs read by the analytical engine (roi.usage.engine): a folder, a glob, a
-    Parquet or JSON Lines file, or a CSV (file or upload) whose header is a LiteLLM SpendLogs one."""
-    if format not in (None, "litellm-spendlogs"):
-        return False
-    if isinstance(src, tuple):
-        name, data = src[0], src[1]
-        return str(name).lower().endswith((".csv", ".tsv", ".txt")) and _spendlogs_header(data[:65536])
-    if not isinstance(src, str | Path) or "://" in str(src):
+    Parquet or JSON Lines file, or a CSV (file or upload) that is a LiteLLM SpendLogs log or any
+    other per-request log with ISO or Unix times (`_engine_csv`)."""
+    if format not in (None, "litellm-spendlogs", "generic"):
         return False
     from roi.usage.engine.local import file_kind
 
+    if isinstance(src, tuple):
+        name, data, *own = src
+        kind = file_kind(str(name)) or ("csv" if str(name).lower().endswith(".txt") else None)
+        if kind == "csv":
+            return _engine_csv(data[:65536], format, own[0] if own else mapping)
+        return kind == "parquet" or (kind == "json" and not str(name).lower().endswith(".json"))
+    if not isinstance(src, str | Path) or "://" in str(src):
+        return False
     s = str(src)
     if os.path.isdir(s) or glob.has_magic(s):
         return True
@@ -82,15 +86,45 @@ def engine_source(src: object, format: str | None) -> bool:
     if kind != "csv" or not os.path.isfile(s):
         return False
     with open(s, "rb") as fh:
-        return _spendlogs_header(fh.read(65536))
+        return _engine_csv(fh.read(65536), format, mapping)
 
 
-def _spendlogs_header(head: bytes) -> bool:
+def _engine_csv(head: bytes, format: str | None, mapping: dict[str, str] | None) -> bool:
+    """A LiteLLM SpendLogs header, or a per-request log by its columns alone (request ids or a
+    latency per row, or mapped rows=requests) whose first time is ISO or Unix: the engine reads
+    those. Time buckets, and day-first dates (`01.10.2026`), stay with the CSV reader."""
+    import csv
+    import io
+    import re
+
+    from roi.usage import generic
     from roi.usage.csvio import sniff
     from roi.usage.litellm import detect
 
-    line = head.decode("utf-8-sig", errors="replace").split("\n", 1)[0]
-    return detect({c.strip().strip('"').lower() for c in line.split(sniff(line).delimiter)})
+    text = head.decode("utf-8-sig", errors="replace")
+    delimiter = sniff(text.split("\n", 1)[0]).delimiter
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))[:2]
+    if not rows:
+        return False
+    columns = [c.strip().lower() for c in rows[0]]
+    if format != "generic" and detect(set(columns)):
+        return True
+    if format == "litellm-spendlogs":
+        return False
+    try:
+        cols = generic.resolve_columns(columns, "", mapping)
+        choice = generic.rows_choice("", mapping)
+    except UsageFormatError:
+        return False
+    per_request = choice == "requests" or (
+        choice is None
+        and "requests" not in cols
+        and ("request_id" in cols or any(f in cols for f in generic.TIMINGS))
+    )
+    if not per_request or len(rows) < 2 or len(rows[1]) != len(columns):
+        return False
+    first = rows[1][columns.index(cols["timestamp"])].strip()
+    return bool(re.match(r"^\d{4}-\d{2}-\d{2}|^\d{9,13}(\.\d+)?$", first))
 
 
 def ingest(
@@ -106,13 +140,16 @@ def ingest(
     transaction (a bad source stores nothing). Per-request logs go through the engine."""
     from roi.usage.engine.imports import commit_prepared, prepare_local
 
-    engine = [s for s in sources if engine_source(s, format)]
+    engine = [s for s in sources if engine_source(s, format, mapping)]
     others = [s for s in sources if not any(s is e for e in engine)]
     prepared = []
     try:
         with tempfile.TemporaryDirectory() as spool:
             for src in engine:
-                prepared.append(prepare_local(store, _spooled(src, spool), prepared, progress=progress))
+                own = src[2] if isinstance(src, tuple) and len(src) > 2 else mapping
+                prepared.append(
+                    prepare_local(store, _spooled(src, spool), prepared, mapping=own, progress=progress)
+                )
         items = read_sources(others, format=format, mapping=mapping, table=table)
         daily = [p.daily() for p in prepared if p.stored]  # read before the files move to their import
         summaries = store_results(
@@ -144,13 +181,13 @@ def query_for(url: str, table: str) -> str:
     return spark_sql(url, table) if is_spark(url) else queries(url, table)[1]
 
 
-def preview_upload(name: str, data: bytes):
+def preview_upload(name: str, data: bytes, mapping: dict[str, str] | None = None):
     """An uploaded per-request log checked whole by the engine, and its first requests
     (`roi.usage.engine.imports.Preview`), before it is imported."""
-    from roi.usage.engine.imports import preview
+    from roi.usage.engine.checked import preview
 
     with tempfile.TemporaryDirectory() as spool:
-        return preview(_spooled((name, data), spool))
+        return preview(_spooled((name, data), spool), mapping=mapping)
 
 
 def hourly_traffic(store: Store) -> pd.DataFrame:

@@ -23,6 +23,7 @@ Latency and TTFT columns are read with their unit: a name ending in `_ms` (`late
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -113,7 +114,7 @@ _NUMBER_FIELDS = ("requests", *TOKEN_FIELDS, "reported_cost_usd", "latency_s", "
 _NEGATIVE_OK = ("reported_cost_usd",)  # credits
 _DMY = re.compile(r"^(\d{1,2})([./-])(\d{1,2})\2\d{2,4}\b")
 _MILLISECONDS = re.compile(r"(^|_)(ms|msec|millis|milliseconds)$")
-_TIMINGS = ("latency_s", "ttft_s")
+TIMINGS = ("latency_s", "ttft_s")
 # `rows` in a mapping is no column: it says what a row is ("requests" or "buckets")
 ROWS = "rows"
 ROWS_CHOICES = ("requests", "buckets")
@@ -186,8 +187,11 @@ def rows_choice(name: str, mapping: dict[str, str] | None) -> str | None:
     return None
 
 
-def rows_are_requests(cols: dict[str, str], start: pd.Series, choice: str | None) -> tuple[bool, str]:
-    """Whether each row is one request, and why, in words (see the module docstring)."""
+def rows_are_requests(
+    cols: dict[str, str], off_quarter: Callable[[], bool], choice: str | None
+) -> tuple[bool, str]:
+    """Whether each row is one request, and why, in words (see the module docstring).
+    `off_quarter` says whether any time is off the quarter hour (asked only when it decides)."""
     if choice == "requests":
         return True, "each row is read as one request, as chosen"
     if choice == "buckets":
@@ -201,13 +205,13 @@ def rows_are_requests(cols: dict[str, str], start: pd.Series, choice: str | None
             True,
             f"each row is one request: no request-count column, request ids in “{cols['request_id']}”",
         )
-    timed = [cols[f] for f in _TIMINGS if f in cols]
+    timed = [cols[f] for f in TIMINGS if f in cols]
     if timed:
         return True, (
             "each row is one request: no request-count column, and each row has its own latency "
             f"(“{timed[0]}”)"
         )
-    if len(start) and bool(((start != start.dt.floor("min")) | (start.dt.minute % 15 != 0)).any()):
+    if off_quarter():
         return True, (
             "each row is one request: no request-count column, and times to the minute or second "
             "(providers' buckets start on the day, the hour or a quarter of it)"
@@ -232,7 +236,12 @@ def read(content: str, name: str, mapping: dict[str, str] | None = None) -> Read
 
     out = pd.DataFrame(index=df.index)
     out["start"] = _times(df, cols["timestamp"], name, dialect)
-    per_request, why = rows_are_requests(cols, out["start"], choice)
+    start = out["start"]
+    per_request, why = rows_are_requests(
+        cols,
+        lambda: bool(((start != start.dt.floor("min")) | (start.dt.minute % 15 != 0)).any()),
+        choice,
+    )
     notes = [f"{name}: {why}"]
     for field in _TEXT_FIELDS:
         if field in cols:
@@ -250,7 +259,7 @@ def read(content: str, name: str, mapping: dict[str, str] | None = None) -> Read
             out[field] = numbers(
                 df, cols[field], name, dialect, allow_negative=field in _NEGATIVE_OK, required=True
             )
-    for field in _TIMINGS:
+    for field in TIMINGS:
         if field in cols:
             unit = seconds_per_unit(cols[field])
             out[field] = out[field] * unit

@@ -170,6 +170,22 @@ def test_a_per_request_csv_shows_its_requests_and_latency_and_needs_no_typed_cou
     assert not [n for n in at.number_input if n.key and n.key.startswith(widget_key("usage_rpm:"))]
 
 
+def test_a_per_request_parquet_log_is_previewed_by_the_engine_and_imported(tmp_path):
+    import pandas as pd
+
+    df = pd.read_csv(REQUESTS)
+    df["timestamp"] = pd.to_datetime(df["timestamp"])
+    path = tmp_path / "calls.parquet"
+    df.to_parquet(path)
+    at = usage_page().run()
+    upload(at, ("calls.parquet", path.read_bytes()))
+    assert any("calls.parquet" in e.label and "read by DuckDB" in e.label for e in at.expander)
+    assert any("each row is one request" in c.value for c in at.caption)
+    button(at, "Import").click().run()
+    assert not at.exception
+    assert metrics(at)["Requests (where the files count them)"] == f"{len(df):,}"
+
+
 def test_the_preview_can_say_rows_are_buckets():
     at = usage_page().run()
     upload(at, ("generic_requests.csv", REQUESTS.read_bytes()))

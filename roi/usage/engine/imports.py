@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,17 +18,14 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from roi.errors import UsageFormatError
 from roi.store import Store
 from roi.store.models import UsageImport, UsageRequestId
 from roi.usage import lake
 from roi.usage.buckets import HIST_EDGES, histogram_json
 from roi.usage.engine import rollup as agg
-from roi.usage.engine.local import LocalSource, connect, requests_sql, resolve, source_view
-from roi.usage.engine.requests import PASSTHROUGH, spendlogs_requests
+from roi.usage.engine.checked import check, copy_parquet, requests_view
+from roi.usage.engine.local import LocalSource, connect, resolve
 from roi.usage.ingest import ImportSummary, finish_import, new_import
-
-FORMAT = "litellm-spendlogs"
 
 
 def _fingerprint(src: LocalSource) -> bytes:
@@ -38,81 +34,6 @@ def _fingerprint(src: LocalSource) -> bytes:
         st = os.stat(p)
         parts.append(f"{p}:{st.st_size}:{st.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest().encode()
-
-
-def _requests_view(con: duckdb.DuckDBPyConnection, src: LocalSource, spool: Path | None = None) -> ibis.Table:
-    """View `req`: normalized requests, check columns, id hash. With `spool`, the files are parsed
-    and normalized once, streamed into a Parquet file there, and every later step reads its columns
-    (re-parsing a CSV and re-reading JSON for each step costs more); without, a view over the files."""
-    table, decimal = source_view(con, src)
-    sql = f"SELECT *, {lake.id_hash('request_id', 'rid_hi', 'rid_lo')} FROM ({requests_sql(table, decimal)})"
-    try:
-        if spool is None:
-            con.execute(f"CREATE TEMP VIEW req AS {sql}")
-        else:
-            _copy(con, sql, spool)
-            con.execute(f"CREATE TEMP VIEW req AS SELECT * FROM read_parquet({lake.sql_list([str(spool)])})")
-    except duckdb.Error as exc:
-        raise UsageFormatError(
-            src.name, f"cannot be read ({str(exc).strip().splitlines()[0][:300]})"
-        ) from None
-    schema = dict(spendlogs_requests(table, decimal=decimal).schema().items())
-    return ibis.table(schema | {"rid_hi": "uint64", "rid_lo": "uint64"}, name="req")
-
-
-def _check(con: duckdb.DuckDBPyConnection, req: ibis.Table, src: LocalSource) -> tuple[int, list[str], int]:
-    """Rows read, the warnings, and the requests that count; a bad file is refused naming the file,
-    row and column."""
-    c = con.execute(ibis.to_sql(agg.checks(req), dialect="duckdb")).fetchdf().iloc[0]
-    if c["bad"] or c["no_model_with_tokens"]:
-        column = c["bad_column"] if c["bad"] else "model"
-        raise _locate(con, src, column)
-    name, warnings = src.name, []
-    if c["blank"]:
-        warnings.append(f"{name}: skipped {int(c['blank'])} blank row(s)")
-    if c["total"]:
-        warnings.append(
-            f"{name}: skipped {int(c['total'])} total row(s); totals are recomputed from the data"
-        )
-    if c["hits"]:
-        warnings.append(
-            f"{name}: {int(c['hits'])} request(s) answered from the LiteLLM proxy cache "
-            "(no model call): their tokens are counted as 0"
-        )
-    if c["no_model"]:
-        warnings.append(f"{name}: skipped {int(c['no_model'])} request(s) without a model and without tokens")
-    if c["bad_meta"]:
-        warnings.append(
-            f"{name}: {int(c['bad_meta'])} metadata cell(s) are not valid JSON; their cache reads and "
-            "writes are unknown and counted as uncached input"
-        )
-    rows = int(c["rows"]) - int(c["blank"]) - int(c["total"])
-    return rows, warnings, rows - int(c["no_model"])
-
-
-def _locate(con: duckdb.DuckDBPyConnection, src: LocalSource, column: str) -> UsageFormatError:
-    """The first bad cell, named by file, row and column. CSV rows are found by the pandas reader
-    (the reference reader, streamed), which reports them as a spreadsheet shows them."""
-    where = "chk_no_model AND chk_tokens AND NOT chk_hit" if column == "model" else "chk_bad IS NOT NULL"
-    cols = [c for c, *_ in con.execute("DESCRIBE req").fetchall()]
-    file_col = "filename" if "filename" in cols else "NULL"
-    row_col = "file_row_number" if "file_row_number" in cols else "NULL"
-    f, r = con.execute(
-        f"SELECT {file_col}, {row_col} FROM req WHERE chk_skip IS NULL AND {where} ORDER BY 1, 2 LIMIT 1"
-    ).fetchone()
-    name = os.path.basename(f) if f else src.name
-    if src.kind == "csv" and f:
-        from roi.usage.litellm import read_spendlogs_chunks
-
-        try:
-            for _ in read_spendlogs_chunks(f, name):
-                pass
-        except UsageFormatError as exc:
-            return exc
-    expected = "a model on a request with tokens" if column == "model" else "a valid value"
-    return UsageFormatError(
-        name, f"expected {expected}", row=None if r is None else int(r) + 1, column=column
-    )
 
 
 def _legacy_ids(con: duckdb.DuckDBPyConnection, store: Store) -> str | None:
@@ -134,7 +55,7 @@ def _new_ids(con: duckdb.DuckDBPyConnection, req: ibis.Table, seen: list[str], p
     for i, s in enumerate(seen):
         sql += f" ANTI JOIN {s} AS s{i} ON c.rid_hi = s{i}.hi AND c.rid_lo = s{i}.lo"
     con.execute(f"CREATE TEMP VIEW new AS {sql}")
-    _copy(
+    copy_parquet(
         con,
         "SELECT rid_hi AS hi, rid_lo AS lo, count(*) AS n FROM new WHERE request_id IS NOT NULL GROUP BY ALL",
         path,
@@ -155,17 +76,12 @@ def _fresh(con: duckdb.DuckDBPyConnection, repeated: int) -> None:
         con.execute("CREATE TEMP VIEW fresh AS SELECT * FROM new")
 
 
-def _copy(con: duckdb.DuckDBPyConnection, sql: str, path: Path) -> None:
-    """Write a query's result as a Parquet file (streamed: DuckDB never holds it whole)."""
-    target = str(path).replace("'", "''")
-    con.execute(f"COPY ({sql}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
-
-
 @dataclass
 class Prepared:
     """A local source read, checked and rolled up into a staging folder, not yet stored."""
 
     source: LocalSource
+    format: str  # litellm-spendlogs / generic
     staging: Path
     rows: int  # rows read (blank and total rows not counted)
     stored: int  # rollup rows
@@ -173,6 +89,7 @@ class Prepared:
     histogram: str
     warnings: list[str]
     fingerprint: bytes  # names, sizes and times of the files (the import record's file_sha256)
+    notes: list[str]  # how it was read (generic logs: why rows are requests, latency units)
 
     @property
     def ids_file(self) -> Path:
@@ -191,6 +108,7 @@ def prepare_local(
     spec: str | Path,
     pending: list[Prepared] = (),
     *,
+    mapping: dict[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Prepared:
     """Read, check, de-duplicate (against the store and the `pending` sources of the same batch)
@@ -203,8 +121,8 @@ def prepare_local(
         say("reading")
         # text is parsed once (CSV, JSON Lines); Parquet is typed and columnar: rescanning it is cheaper
         spool = None if src.kind == "parquet" else staging / "requests.parquet"
-        req = _requests_view(con, src, spool)
-        rows, warnings, counted = _check(con, req, src)
+        req, found = requests_view(con, src, spool, mapping)
+        rows, warnings, counted = check(con, req, src, found, mapping)
         say("de-duplicating")
         with store.engine.connect() as conn:
             ids = [int(i) for i in conn.execute(select(UsageImport.id)).scalars()]
@@ -216,7 +134,7 @@ def prepare_local(
         _fresh(con, repeated)
         say("summing")
         fresh = ibis.table(req.schema(), name="fresh")
-        _copy(con, ibis.to_sql(agg.rollup(fresh), dialect="duckdb"), staging / lake.ROLLUP)
+        copy_parquet(con, ibis.to_sql(agg.rollup(fresh), dialect="duckdb"), staging / lake.ROLLUP)
         stored, kept = con.execute(
             f"SELECT count(*), coalesce(sum(requests), 0) FROM read_parquet({lake.sql_list([str(staging / lake.ROLLUP)])})"
         ).fetchone()
@@ -233,55 +151,26 @@ def prepare_local(
     for b, n in bins:
         counts[int(b)] += n
     return Prepared(
-        src, staging, rows, stored, counted - int(kept), histogram_json(counts), warnings, _fingerprint(src)
+        src,
+        found.format,
+        staging,
+        rows,
+        stored,
+        counted - int(kept),
+        histogram_json(counts),
+        warnings,
+        _fingerprint(src),
+        found.notes,
     )
 
 
 def commit_prepared(conn: Connection, store: Store, p: Prepared) -> ImportSummary:
     """Store a prepared source inside the caller's transaction (its files become the import's)."""
+    name = p.source.name
     if not p.stored:
         p.discard()
-        return ImportSummary(None, FORMAT, p.source.name, p.rows, 0, p.skipped, 0, p.warnings)
-    imp = new_import(conn, store, FORMAT, p.source.name, p.fingerprint, p.rows, p.warnings)
+        return ImportSummary(None, p.format, name, p.rows, 0, p.skipped, 0, p.warnings, p.notes)
+    imp = new_import(conn, store, p.format, name, p.fingerprint, p.rows, p.warnings)
     lake.publish(store, p.staging, imp)
     finish_import(conn, imp, p.stored, p.skipped, 0, p.histogram, p.rows)
-    return ImportSummary(imp, FORMAT, p.source.name, p.rows, p.stored, p.skipped, 0, p.warnings)
-
-
-def describe_sql(spec: str | Path) -> str:
-    """The DuckDB SQL that reads and rolls up a local source (`--show-sql`)."""
-    src = resolve(spec)
-    con = lake.duck()
-    try:
-        table, decimal = source_view(con, src)
-        view = con.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'source'").fetchone()[0]
-    finally:
-        con.close()
-    req = spendlogs_requests(table, decimal=decimal)
-    return f"{view}\n\n-- rollup\n{ibis.to_sql(agg.rollup(agg.counted(req)), dialect='duckdb')}"
-
-
-@dataclass
-class Preview:
-    """What the Usage page shows of a per-request log before it is imported."""
-
-    rows: int  # rows read (blank and total rows not counted)
-    head: pd.DataFrame  # the first requests, normalized
-    warnings: list[str]
-
-
-def preview(path: str | Path, rows: int = 20) -> Preview:
-    """Check a whole per-request log with the engine (the same checks as the import) and return its
-    first requests: the file is scanned, never loaded whole."""
-    src = resolve(path)
-    with tempfile.TemporaryDirectory() as spill:
-        con = connect(Path(spill))
-        try:
-            req = _requests_view(con, src)
-            n, warnings, _ = _check(con, req, src)
-            cols = [c for c in req.columns if not c.startswith(("chk_", "rid_")) and c not in PASSTHROUGH]
-            quoted = ", ".join('"' + c + '"' for c in cols)
-            head = con.execute(f"SELECT {quoted} FROM req LIMIT {int(rows)}").fetchdf()
-        finally:
-            con.close()
-    return Preview(n, head, warnings)
+    return ImportSummary(imp, p.format, name, p.rows, p.stored, p.skipped, 0, p.warnings, p.notes)

@@ -18,8 +18,12 @@ import ibis
 
 from roi.errors import UsageFormatError
 from roi.usage.csvio import sniff
+from roi.usage.engine.generic import FORMAT as GENERIC
+from roi.usage.engine.generic import generic_requests, layout, when
 from roi.usage.engine.requests import PASSTHROUGH, REQUIRED, spendlogs_requests
 from roi.usage.lake import sql_list
+from roi.usage.litellm import FORMAT
+from roi.usage.litellm import detect as litellm_detect
 
 KINDS = {
     ".csv": "csv",
@@ -171,13 +175,6 @@ def source_view(con: duckdb.DuckDBPyConnection, src: LocalSource) -> tuple[ibis.
         cast = "CAST" if sql_type == "VARCHAR" else "TRY_CAST"
         select.append(f'{cast}({expr} AS {sql_type}) AS "{low}"')
         cols[low] = (sql_type, ibis_type)
-    for c in REQUIRED:
-        if c not in cols:
-            raise UsageFormatError(
-                src.name,
-                "required column is missing (expected in LiteLLM SpendLogs logs)",
-                column=c,
-            )
     con.execute(f"CREATE OR REPLACE TEMP VIEW source AS SELECT {', '.join(select)} FROM {scan}")
     return ibis.table({c: t for c, (_, t) in cols.items()}, name="source"), decimal
 
@@ -188,5 +185,38 @@ def _duck_message(exc: duckdb.Error) -> str:
     return f"cannot be read ({first[:300]})"
 
 
-def requests_sql(src_table: ibis.Table, decimal: str) -> str:
-    return ibis.to_sql(spendlogs_requests(src_table, decimal=decimal), dialect="duckdb")
+@dataclass
+class Layout:
+    """What a source is and how it becomes normalized requests."""
+
+    format: str  # litellm-spendlogs / generic
+    requests: ibis.Table  # the normalized-requests expression over view `source`
+    notes: list[str]  # how it was read (generic: why rows are requests, latency units)
+
+
+def layout_of(
+    con: duckdb.DuckDBPyConnection,
+    src: LocalSource,
+    table: ibis.Table,
+    decimal: str,
+    mapping: dict[str, str] | None = None,
+) -> Layout:
+    """A LiteLLM SpendLogs log (its column names), or any other per-request log whose columns
+    `roi.usage.generic` finds or the mapping names."""
+    columns = list(table.columns)
+    if "starttime" in columns or litellm_detect(set(columns)):  # LiteLLM's own column names
+        for c in REQUIRED:
+            if c not in columns:
+                raise UsageFormatError(
+                    src.name, "required column is missing (expected in LiteLLM SpendLogs logs)", column=c
+                )
+        return Layout(FORMAT, spendlogs_requests(table, decimal=decimal), [])
+
+    def off_quarter(column: str) -> bool:
+        times = table.select(s=when(table[column]))
+        s = times.s
+        off = ((s != s.truncate("m")) | (s.minute() % 15 != 0)).fill_null(False).any()
+        return bool(con.execute(ibis.to_sql(times.aggregate(off=off), dialect="duckdb")).fetchone()[0])
+
+    cols, notes = layout(columns, src.name, mapping, off_quarter)
+    return Layout(GENERIC, generic_requests(table, cols, decimal=decimal), notes)

@@ -28,13 +28,13 @@ def _trim(s: str) -> str:
     """SQL's own TRIM (spaces): Ibis's `strip()` names every whitespace character, 4x slower."""
 
 
-def _text(v: ir.Value) -> ir.StringValue:
+def cell_text(v: ir.Value) -> ir.StringValue:
     """A cell as trimmed text, empty = NULL (text sources write missing values as '')."""
     s = v if v.type().is_string() else v.cast("string")
     return _trim(s).nullif("")
 
 
-def _number(v: ir.Value, decimal: str) -> ir.FloatingValue:
+def cell_number(v: ir.Value, decimal: str) -> ir.FloatingValue:
     if not v.type().is_string():
         return v.cast("float64")
     if decimal == ".":  # most cells are plain numbers: clean only the others
@@ -44,7 +44,7 @@ def _number(v: ir.Value, decimal: str) -> ir.FloatingValue:
 
 
 def _cleaned(v: ir.StringValue, decimal: str) -> ir.FloatingValue:
-    s = _text(v).re_replace("[\\s$€£\u00a0\u202f']", "")
+    s = cell_text(v).re_replace("[\\s$€£\u00a0\u202f']", "")
     if decimal == ",":
         # European Excel: '1.234,56' and '1.234' use dots for thousands; '12.50' is still a decimal
         thousands = s.contains(",") | s.re_search(r"^-?\d{1,3}(\.\d{3})+$")
@@ -54,7 +54,7 @@ def _cleaned(v: ir.StringValue, decimal: str) -> ir.FloatingValue:
     return s.try_cast("float64")
 
 
-def _time(v: ir.Value) -> ir.TimestampValue:
+def cell_time(v: ir.Value) -> ir.TimestampValue:
     """A time in UTC. Text with an offset ('…+02:00', '…Z') is converted; without one it is UTC."""
     if not v.type().is_string():
         return v.cast(TS)
@@ -142,7 +142,7 @@ def _cache_split(u: ir.Table, js: JsonOps) -> dict[str, ir.FloatingValue]:
 
 def _tags(v: ir.Value) -> ir.StringValue:
     """'["intake", "priority"]' -> 'intake,priority'; text that is not a JSON array is kept."""
-    s = _text(v)
+    s = cell_text(v)
     joined = s.re_replace(r'[\[\]"]', "").replace(", ", ",")
     out = ibis.ifelse(s.startswith("["), _trim(joined), s.re_replace(r"^\{|\}$", ""))
     return ibis.ifelse(out.isin(["", "null"]), ibis.null("string"), out)
@@ -156,14 +156,14 @@ def _parsed(t: ir.Table, decimal: str, js: JsonOps) -> ir.Table:
         return t[name] if name in cols else ibis.null("string")
 
     def time(name: str) -> ir.Value:
-        return _time(t[name]) if name in cols else ibis.null(TS)
+        return cell_time(t[name]) if name in cols else ibis.null(TS)
 
     # only cells that mention "cache" are parsed: most requests carry no cache usage
     meta_text = col("metadata") if col("metadata").type().is_string() else col("metadata").cast("string")
     has_cache = meta_text.contains("cache").fill_null(False)
     meta = ibis.ifelse(has_cache, js.parse(t.metadata), js.null()) if "metadata" in cols else js.null()
-    request_id = _text(t.request_id)
-    blank = ibis.and_(*[(_text(t[c]) if t[c].type().is_string() else t[c]).isnull() for c in REQUIRED])
+    request_id = cell_text(t.request_id)
+    blank = ibis.and_(*[(cell_text(t[c]) if t[c].type().is_string() else t[c]).isnull() for c in REQUIRED])
     first5 = request_id.lower().substr(0, 5)
     # the regular expression only where the id starts like a total row (it costs on 100M rows)
     total = ibis.ifelse(first5.isin(["total", "grand"]), request_id.lower().re_search(_TOTAL), False)
@@ -172,18 +172,18 @@ def _parsed(t: ir.Table, decimal: str, js: JsonOps) -> ir.Table:
         start=time("starttime"),
         end=time("endtime"),
         first=time("completionstarttime"),
-        prompt=_number(t.prompt_tokens, decimal),
-        completion=_number(t.completion_tokens, decimal),
-        spend=_number(t.spend, decimal),
+        prompt=cell_number(t.prompt_tokens, decimal),
+        completion=cell_number(t.completion_tokens, decimal),
+        spend=cell_number(t.spend, decimal),
         meta=meta,
         has_cache=has_cache,
-        model_raw=ibis.coalesce(_text(t.model), _text(col("model_group"))),
-        api_key=_text(col("api_key")),
-        project=_text(col("team_id")),
-        user=_text(col("user")),
+        model_raw=ibis.coalesce(cell_text(t.model), cell_text(col("model_group"))),
+        api_key=cell_text(col("api_key")),
+        project=cell_text(col("team_id")),
+        user=cell_text(col("user")),
         tag=_tags(col("request_tags")),
         request_id=request_id,
-        chk_hit=(_text(col("cache_hit")).lower() == "true").fill_null(False),
+        chk_hit=(cell_text(col("cache_hit")).lower() == "true").fill_null(False),
         chk_skip=ibis.cases((blank, "blank"), (total, "total"), else_=ibis.null("string")),
         **_given(t),
         **{c: t[c] for c in PASSTHROUGH if c in cols},
@@ -203,7 +203,7 @@ CHECKED = {
 def _given(t: ir.Table) -> dict[str, ir.BooleanValue]:
     """Stage 1 flags: the cell was written (so a parsed value of NULL means it was unreadable)."""
     return {
-        f"given_{name}": (_text(t[col]).notnull() if t[col].type().is_string() else t[col].notnull())
+        f"given_{name}": (cell_text(t[col]).notnull() if t[col].type().is_string() else t[col].notnull())
         for col, name in CHECKED.items()
         if col in t.columns
     }
