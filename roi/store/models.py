@@ -171,3 +171,14 @@ class SettingRow(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AllocationRule(Base):
+    """The firm's chargeback rules: a tag or an API key belongs to a matter (and its client)."""
+
+    __tablename__ = "allocation_rules"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # tag / api_key
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    matter: Mapped[str] = mapped_column(String(300))
+    client: Mapped[str | None] = mapped_column(String(300), nullable=True)

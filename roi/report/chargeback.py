@@ -1,0 +1,51 @@
+"""The chargeback file a billing system takes (`roi.usage.allocation.chargeback`), as CSV or a
+workbook. Text cells are neutralized (a matter named "=HYPERLINK(...)" stays text); money keeps
+its cents."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from roi.report.cells import cell
+
+
+def chargeback_csv(lines: pd.DataFrame) -> bytes:
+    """The chargeback as CSV (text cells neutralized: a matter named "=HYPERLINK(...)" stays text)."""
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(lines.columns)
+    for row in lines.itertuples(index=False):
+        w.writerow(["" if (v := cell(x)) is None else v for x in row])
+    return buf.getvalue().encode("utf-8")
+
+
+def chargeback_xlsx(lines: pd.DataFrame) -> bytes:
+    """The chargeback as a workbook: one sheet, money as numbers with cents, a total row."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Chargeback"
+    ws.append(list(lines.columns))
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for row in lines.itertuples(index=False):
+        ws.append([cell(x) for x in row])
+    money = {i + 1 for i, c in enumerate(lines.columns) if c.endswith("_usd")}
+    total = ["total", *[None] * (len(lines.columns) - 1)]
+    for i in money:
+        total[i - 1] = round(float(lines.iloc[:, i - 1].sum()), 2)
+    ws.append(total)
+    ws.cell(ws.max_row, 1).font = Font(bold=True)
+    for r in ws.iter_rows(min_row=2):
+        for c in r:
+            if c.column in money:
+                c.number_format = "#,##0.00"
+    for i, name in enumerate(lines.columns, start=1):
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, len(name) + 2)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
