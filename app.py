@@ -16,6 +16,8 @@ pages = [
     st.Page("pages/task_mix.py", title="Task mix", icon=":material/table_edit:"),
     st.Page("pages/models.py", title="Models & prices", icon=":material/price_change:"),
     st.Page("pages/usage.py", title="Usage", icon=":material/receipt_long:"),
+    st.Page("pages/chargeback.py", title="Chargeback", icon=":material/account_balance:"),
+    st.Page("pages/forecast.py", title="Forecast", icon=":material/query_stats:"),
     st.Page("pages/evaluate.py", title="Evaluate", icon=":material/fact_check:"),
     st.Page("pages/routing.py", title="Routing what-if", icon=":material/alt_route:"),
     st.Page("pages/break_even.py", title="Break-even & ROI", icon=":material/trending_up:"),

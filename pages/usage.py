@@ -25,8 +25,8 @@ show_flash()
 st.title("Usage")
 st.caption(
     "Anthropic Console and Admin API exports, OpenAI usage and cost CSVs, LiteLLM spend logs or any CSV "
-    "with a timestamp, a model and token columns; per-request logs (LiteLLM) are read by DuckDB from a copy on "
-    "disk, up to 2 GB per file (bigger logs: `roi ingest` a folder or a glob). Nothing is imported half-way; "
+    "with a timestamp, a model and token columns; per-request logs (LiteLLM's, or any with request ids or a "
+    "latency per row; CSV, JSON Lines or Parquet) are read by DuckDB from a copy on disk, up to 2 GB per file (bigger logs: `roi ingest` a folder or a glob). Nothing is imported half-way; "
     "duplicates are never counted twice."
 )
 upload_and_import()

@@ -21,6 +21,7 @@ from roi.charts.sensitivity import accuracy_break_even, tornado
 from roi.charts.style import ACCENT, BAD, BASELINE, GOOD, PALETTE, ROUTED, model_colors
 from roi.charts.usage import (
     latency_histogram,
+    spend_forecast,
     usage_by_hour_of_day,
     usage_spend_by_month,
     usage_tokens_by_type,
@@ -50,6 +51,7 @@ __all__ = [
     "price_history_chart",
     "spend_by_model",
     "tornado",
+    "spend_forecast",
     "usage_by_hour_of_day",
     "usage_spend_by_month",
     "usage_tokens_by_type",

@@ -114,3 +114,69 @@ def usage_by_hour_of_day(by_hour: pd.DataFrame, *, scale: float = 1.0) -> go.Fig
         yaxis2={"title": "Mean latency (s)", "overlaying": "y", "side": "right", "rangemode": "tozero"}
     )
     return _layout(fig, "Traffic and latency by hour of the day (per-request logs)", scale=scale)
+
+
+def spend_forecast(history: pd.DataFrame, months: pd.DataFrame, *, scale: float = 1.0) -> go.Figure:
+    """Monthly spend imported (bars; a partly covered month lighter) and the forecast: the median
+    and its 80% and 95% prediction intervals as bands (`roi.usage.forecast.Forecast`), as given."""
+    fig = go.Figure()
+    done = history[history["complete"]]
+    part = history[~history["complete"]]
+    fig.add_bar(
+        x=done["month"],
+        y=done["cost_usd"],
+        name="Imported",
+        marker_color=ROUTED,
+        hovertemplate="%{x}: $%{y:,.2f}<extra>imported</extra>",
+    )
+    if len(part):
+        fig.add_bar(
+            x=part["month"],
+            y=part["cost_usd"],
+            name="Imported (part of the month)",
+            marker_color=ROUTED,
+            opacity=0.45,
+            hovertemplate="%{x}: $%{y:,.2f} so far<extra></extra>",
+        )
+    for lo, hi, name, alpha in (
+        ("lo95", "hi95", "95% interval", 0.12),
+        ("lo80", "hi80", "80% interval", 0.25),
+    ):
+        if months[lo].notna().any():
+            fig.add_scatter(
+                x=months["month"],
+                y=months[hi],
+                mode="lines",
+                line_width=0,
+                showlegend=False,
+                hoverinfo="skip",
+            )
+            fig.add_scatter(
+                x=months["month"],
+                y=months[lo],
+                mode="lines",
+                line_width=0,
+                fill="tonexty",
+                fillcolor=_tint(ACCENT, alpha),
+                name=name,
+                hoverinfo="skip",
+            )
+    fig.add_scatter(
+        x=months["month"],
+        y=months["cost_usd"],
+        name="Forecast (median)",
+        mode="lines+markers",
+        line={"color": ACCENT, "dash": "dash"},
+        hovertemplate="%{x}: $%{y:,.2f}<extra>forecast</extra>",
+    )
+    order = sorted(set(history["month"]) | set(months["month"]))
+    fig.update_xaxes(title="Month", type="category", categoryorder="array", categoryarray=order)
+    fig.update_yaxes(title="Spend priced with the catalog (USD)")
+    top = months["hi95"].where(months["hi95"].notna(), months["cost_usd"])
+    money_axis(fig, "y", [*history["cost_usd"], *top])
+    return _layout(fig, "Monthly spend and forecast", scale=scale)
+
+
+def _tint(hex_color: str, alpha: float) -> str:
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"

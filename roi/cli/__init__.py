@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from roi import __version__
 from roi.cli.crash import mask, report_bug
 from roi.cli.evals import add_evals_command
+from roi.cli.month_end import add_month_end_commands
 from roi.cli.report import add_report_command
 from roi.cli.scenario import add_scenario_commands
 from roi.cli.store import add_db_command, add_store_commands
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_scenario_commands(sub)  # scenario, optimize, catalog
     add_store_commands(sub)  # save, scenarios, load
     add_usage_commands(sub)  # ingest, usage
+    add_month_end_commands(sub)  # matters, forecast
     add_evals_command(sub)  # evaluate
     add_db_command(sub)  # db
     add_report_command(sub)  # report

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 from roi.cli.common import open_store
 from roi.cli.text import reconcile_text, table, usage_text
@@ -84,9 +83,13 @@ def cmd_usage(a: argparse.Namespace) -> int:
         return 0
     priced = priced_store(store)
     if a.chargeback:
-        return _chargeback(store, priced, a)
+        from roi.cli.month_end import chargeback_file
+
+        return chargeback_file(store, priced, a)
     if a.by or a.month:
-        return _allocation(store, priced, a)
+        from roi.cli.month_end import allocation
+
+        return allocation(store, priced, a)
     if a.reconcile:
         if a.tolerance is not None and not 0 <= a.tolerance < 1e6:
             raise CommandLineError(f"--tolerance {a.tolerance:g}: expected a percentage, 0 or more")
@@ -98,89 +101,6 @@ def cmd_usage(a: argparse.Namespace) -> int:
         return 0
     doc = summary(priced)
     print(json.dumps(doc, indent=2) if a.json else usage_text(doc))
-    return 0
-
-
-def _allocation(store, priced, a: argparse.Namespace) -> int:
-    """`roi usage --by matter --month 2026-11`: spend per key, unallocated on its own line."""
-    from roi.numbers import money_cents
-    from roi.usage.allocation import allocate, rules
-
-    alloc = allocate(priced, a.by or "matter", month=a.month, rule_list=rules(store))
-    if a.json:
-        print(json.dumps(alloc.document(), indent=2))
-        return 0
-    period = f"{alloc.start} to {alloc.end}" if alloc.start else "no usage"
-    print(f"Spend by {alloc.by}, {period} (computed with the catalog's prices)")
-    body = [
-        [
-            str(r.key),
-            money_cents(r.cost_usd),
-            f"{r.share:.1%}",
-            _count(r.requests),
-        ]
-        for r in alloc.groups.itertuples()
-    ]
-    body.append(["(unallocated)", money_cents(alloc.unallocated_cost_usd), "", ""])
-    body.append(["total", money_cents(alloc.total_cost_usd), "", ""])
-    print(table(body, [alloc.by, "cost", "share", "requests"]))
-    return 0
-
-
-def _chargeback(store, priced, a: argparse.Namespace) -> int:
-    """`roi usage --chargeback OUT.csv|OUT.xlsx`: one line per matter × model, for a billing system."""
-    from roi.numbers import money_cents
-    from roi.report.chargeback import chargeback_csv, chargeback_xlsx
-    from roi.usage.allocation import chargeback, rules
-
-    out = Path(a.chargeback)
-    if out.suffix.lower() not in (".csv", ".xlsx"):
-        raise CommandLineError(f"--chargeback {a.chargeback}: expected a .csv or .xlsx file name")
-    if a.shared is not None and not 0 <= a.shared < 1e12:
-        raise CommandLineError(f"--shared {a.shared:g}: expected an amount in USD, 0 or more")
-    lines = chargeback(priced, rules(store), month=a.month, shared_usd=a.shared or 0.0)
-    data = chargeback_xlsx(lines) if out.suffix.lower() == ".xlsx" else chargeback_csv(lines)
-    try:
-        out.write_bytes(data)
-    except OSError as exc:
-        raise CommandLineError(f"{out}: cannot write the file ({exc.strerror})") from None
-    total = lines["total_usd"].sum()
-    print(f"{out}: {len(lines)} line(s), {lines['matter'].nunique()} matter(s), {money_cents(total)}")
-    return 0
-
-
-def _count(n: float) -> str:
-    """Requests split between tags can be fractional (a request with 2 tags: 0.5 each)."""
-    if n != n:
-        return "—"
-    return f"{n:,.0f}" if float(n).is_integer() else f"{n:,.1f}"
-
-
-def cmd_matters(a: argparse.Namespace) -> int:
-    """The chargeback rules: list them, or replace them from a CSV (kind, key, matter, client)."""
-    from roi.usage.allocation import read_rules_csv, rules, save_rules
-
-    store = open_store()
-    if a.load:
-        path = Path(a.load)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise CommandLineError(f"{a.load}: cannot read the file ({exc.strerror})") from None
-        new = read_rules_csv(text, path.name)
-        save_rules(store, new)
-        print(f"{len(new)} rule(s) saved")
-        return 0
-    current = rules(store)
-    if a.json:
-        print(json.dumps([r.__dict__ for r in current], indent=2))
-    else:
-        print(
-            table(
-                [[r.kind, r.key, r.matter, r.client or ""] for r in current],
-                ["kind", "key", "matter", "client"],
-            )
-        )
     return 0
 
 
@@ -241,13 +161,3 @@ def add_usage_commands(sub: argparse._SubParsersAction) -> None:
         help="with --chargeback: a shared cost (platform, routing set-up) spread by each line's share of spend",
     )
     s.set_defaults(func=cmd_usage)
-    s = sub.add_parser(
-        "matters", help="chargeback rules: which tag or API key belongs to which matter and client"
-    )
-    s.add_argument(
-        "--load",
-        metavar="CSV",
-        help="replace the rules with a CSV of kind (tag/api_key), key, matter, client",
-    )
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_matters)

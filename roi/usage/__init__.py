@@ -71,7 +71,7 @@ def engine_source(src: object, format: str | None, mapping: dict[str, str] | Non
 
     if isinstance(src, tuple):
         name, data, *own = src
-        kind = file_kind(str(name)) or ("csv" if str(name).lower().endswith(".txt") else None)
+        kind = file_kind(str(name))  # (a .txt paste stays with the CSV reader)
         if kind == "csv":
             return _engine_csv(data[:65536], format, own[0] if own else mapping)
         return kind == "parquet" or (kind == "json" and not str(name).lower().endswith(".json"))
@@ -183,7 +183,7 @@ def query_for(url: str, table: str) -> str:
 
 def preview_upload(name: str, data: bytes, mapping: dict[str, str] | None = None):
     """An uploaded per-request log checked whole by the engine, and its first requests
-    (`roi.usage.engine.imports.Preview`), before it is imported."""
+    (`roi.usage.engine.checked.Preview`), before it is imported."""
     from roi.usage.engine.checked import preview
 
     with tempfile.TemporaryDirectory() as spool:

@@ -105,6 +105,10 @@ class Allocation:
     unallocated: pd.Series  # the same sums for what no key or rule claims
     unallocated_cost_usd: float
 
+    @property
+    def allocated_cost_usd(self) -> float:
+        return (round(self.total_cost_usd * 100) - round(self.unallocated_cost_usd * 100)) / 100
+
     def document(self) -> dict:
         """The `roi usage --json --by ...` document."""
         fields = ["key", *SUMS, "share"] + (["client"] if self.by == "matter" else [])

@@ -174,3 +174,45 @@ def test_the_sample_exports_reconcile_over_the_days_both_cover(app_page, shot):
     expect(words).to_contain_text("Compared: 3–30 Nov 2025")
     no_errors(app_page)
     delete_every_import(app_page)
+
+
+def test_chargeback_per_tag_and_the_billing_file_add_up_to_the_spend(app_page, shot, tmp_path):
+    """Finance imports a LiteLLM log, sees its spend per tag (a request with two tags split between
+    them) and downloads the chargeback file, whose lines add up to the spend on screen."""
+    import csv
+
+    open_usage(app_page)
+    delete_every_import(app_page)
+    upload_and_import(app_page, DATA / "litellm_spendlogs.csv")
+    app_page.goto("/chargeback")
+    expect(app_page.get_by_role("heading", name="Chargeback", level=1)).to_be_visible()
+    settled(app_page)
+    no_errors(app_page)
+    total = metric(app_page, "Spend, priced with the catalog")
+    expect(total).to_have_text(CENTS)
+    # no rules yet: all of it is unallocated
+    expect(metric(app_page, "Unallocated")).to_have_text(total.inner_text())
+    app_page.get_by_role("combobox", name="Spend by").click()
+    app_page.get_by_role("option", name="Tag", exact=True).click()
+    settled(app_page)
+    grid = app_page.get_by_test_id("stDataFrame").first
+    expect(grid).to_contain_text("priority")
+    shot(app_page, "finance-chargeback")
+    with app_page.expect_download() as download:
+        app_page.get_by_role("button", name="Chargeback CSV").click()
+    path = tmp_path / "chargeback.csv"
+    download.value.save_as(path)
+    lines = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert lines and {"matter", "client", "model", "cost_usd", "shared_cost_usd"} <= set(lines[0])
+    cents = sum(round(float(r["total_usd"]) * 100) for r in lines)
+    assert f"${cents / 100:,.2f}" == total.inner_text()
+    # one day of history: the forecast says it grows the assumption, with no interval
+    app_page.goto("/forecast")
+    expect(app_page.get_by_role("heading", name="Forecast", level=1)).to_be_visible()
+    settled(app_page)
+    no_errors(app_page)
+    expect(app_page.get_by_text(re.compile("growth assumption"))).to_be_visible()
+    expect(metric(app_page, "80% interval")).to_have_text("—")
+    shot(app_page, "finance-forecast")
+    open_usage(app_page)
+    delete_every_import(app_page)

@@ -427,3 +427,34 @@ def test_traffic_by_hour_of_day_draws_the_numbers_it_is_given():
     bars, line = fig.data
     assert list(bars.x) == [0, 9, 17] and list(bars.y) == [5.0, 120.0, 40.0]
     assert list(line.y)[:2] == [1.5, 2.25] and line.yaxis == "y2"
+
+
+def test_the_spend_forecast_draws_history_median_and_bands_only_where_there_are_intervals():
+    history = pd.DataFrame(
+        {
+            "month": ["2026-09", "2026-10", "2026-11"],
+            "cost_usd": [100.0, 110.0, 40.0],
+            "complete": [True, True, False],
+        }
+    )
+    months = pd.DataFrame(
+        {
+            "month": ["2026-11", "2026-12"],
+            "cost_usd": [115.0, 120.0],
+            "lo80": [105.0, 104.0],
+            "hi80": [125.0, 136.0],
+            "lo95": [100.0, 96.0],
+            "hi95": [131.0, 146.0],
+        }
+    )
+    fig = charts.spend_forecast(history, months)
+    names = [t.name for t in fig.data]
+    assert names.count("Imported") == 1 and "Imported (part of the month)" in names
+    assert {"80% interval", "95% interval", "Forecast (median)"} <= set(names)
+    median = next(t for t in fig.data if t.name == "Forecast (median)")
+    assert list(median.y) == [115.0, 120.0]
+    assert fig.layout.title.text == "Monthly spend and forecast"
+    no_interval = months.assign(lo80=float("nan"), hi80=float("nan"), lo95=float("nan"), hi95=float("nan"))
+    assert not {"80% interval", "95% interval"} & {
+        t.name for t in charts.spend_forecast(history, no_interval).data
+    }

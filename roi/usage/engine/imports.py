@@ -18,13 +18,14 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
+from roi.errors import UsageFormatError
 from roi.store import Store
 from roi.store.models import UsageImport, UsageRequestId
 from roi.usage import lake
 from roi.usage.buckets import HIST_EDGES, histogram_json
 from roi.usage.engine import rollup as agg
 from roi.usage.engine.checked import check, copy_parquet, requests_view
-from roi.usage.engine.local import LocalSource, connect, resolve
+from roi.usage.engine.local import MEMORY_LIMIT, LocalSource, connect, resolve
 from roi.usage.ingest import ImportSummary, finish_import, new_import
 
 
@@ -142,6 +143,13 @@ def prepare_local(
         con.close()
         if spool is not None:
             spool.unlink()  # the spooled requests: only the rollup and ids stay
+    except duckdb.OutOfMemoryException:
+        lake.remove(staging)
+        raise UsageFormatError(
+            src.name,
+            f"needs more memory than the engine may use ({MEMORY_LIMIT}); nothing was imported. Set "
+            "ROI_ENGINE_MEMORY higher (e.g. ROI_ENGINE_MEMORY=4GB) or import the folder in parts",
+        ) from None
     except BaseException:
         lake.remove(staging)
         raise

@@ -1,0 +1,145 @@
+"""The month-end loop on the command line: spend per matter (`roi usage --by`), the chargeback
+file (`roi usage --chargeback`), the firm's rules (`roi matters`) and the forecast (`roi forecast`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from roi.cli.common import open_store
+from roi.cli.text import table
+from roi.errors import CommandLineError
+
+
+def allocation(store, priced, a: argparse.Namespace) -> int:
+    """`roi usage --by matter --month 2026-11`: spend per key, unallocated on its own line."""
+    from roi.usage.allocation import allocate, rules
+    from roi.usage.allocation_view import display_table
+
+    alloc = allocate(priced, a.by or "matter", month=a.month, rule_list=rules(store))
+    if a.json:
+        print(json.dumps(alloc.document(), indent=2))
+        return 0
+    from roi.numbers import day_span
+
+    if alloc.start is None:
+        print("No usage imported yet (roi ingest FILE).")
+        return 0
+    print(f"Spend by {alloc.by}, {day_span(alloc.start, alloc.end)} (computed with the catalog's prices)")
+    shown = display_table(alloc)
+    print(table(shown.astype(str).values.tolist(), list(shown.columns)))
+    return 0
+
+
+def chargeback_file(store, priced, a: argparse.Namespace) -> int:
+    """`roi usage --chargeback OUT.csv|OUT.xlsx`: one line per matter × model, for a billing system."""
+    from roi.numbers import money_cents
+    from roi.report.chargeback import chargeback_csv, chargeback_xlsx
+    from roi.usage.allocation import chargeback, rules
+
+    out = Path(a.chargeback)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise CommandLineError(f"--chargeback {a.chargeback}: expected a .csv or .xlsx file name")
+    if a.shared is not None and not 0 <= a.shared < 1e12:
+        raise CommandLineError(f"--shared {a.shared:g}: expected an amount in USD, 0 or more")
+    lines = chargeback(priced, rules(store), month=a.month, shared_usd=a.shared or 0.0)
+    data = chargeback_xlsx(lines) if out.suffix.lower() == ".xlsx" else chargeback_csv(lines)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise CommandLineError(f"{out}: cannot write the file ({exc.strerror})") from None
+    total = lines["total_usd"].sum()
+    print(f"{out}: {len(lines)} line(s), {lines['matter'].nunique()} matter(s), {money_cents(total)}")
+    return 0
+
+
+def cmd_matters(a: argparse.Namespace) -> int:
+    """The chargeback rules: list them, or replace them from a CSV (kind, key, matter, client)."""
+    from roi.usage.allocation import read_rules_csv, rules, save_rules
+
+    store = open_store()
+    if a.load:
+        path = Path(a.load)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise CommandLineError(f"{a.load}: cannot read the file ({exc.strerror})") from None
+        new = read_rules_csv(text, path.name)
+        save_rules(store, new)
+        print(f"{len(new)} rule(s) saved")
+        return 0
+    current = rules(store)
+    if a.json:
+        print(json.dumps([r.__dict__ for r in current], indent=2))
+    else:
+        print(
+            table(
+                [[r.kind, r.key, r.matter, r.client or ""] for r in current],
+                ["kind", "key", "matter", "client"],
+            )
+        )
+    return 0
+
+
+def cmd_forecast(a: argparse.Namespace) -> int:
+    """`roi forecast --months 6`: the next months of spend with 80% and 95% intervals."""
+    from roi.numbers import money_cents
+    from roi.usage import priced_store
+    from roi.usage.forecast import forecast
+
+    if not 1 <= a.months <= 24:
+        raise CommandLineError(f"--months {a.months}: expected 1 to 24")
+    growth = 0.0
+    if a.scenario:
+        from roi.scenario import load_scenario
+
+        growth = load_scenario(Path(a.scenario)).volume_growth_per_month
+    if a.growth is not None:
+        growth = a.growth / 100
+    f = forecast(priced_store(open_store()), a.months, growth_per_month=growth)
+    if a.json:
+        print(json.dumps(f.document(), indent=2))
+        return 0
+    print(f"Forecast of monthly spend: {f.method}")
+    if f.backtest_mape is not None:
+        print(f"Back-test (one month ahead, on the history): {f.backtest_mape:.1f}% mean absolute error")
+    for n in f.notes:
+        print(f"note: {n}")
+
+    def cell(x: float) -> str:
+        return "—" if x != x else money_cents(x)
+
+    body = [
+        [r.month, cell(r.cost_usd), f"{cell(r.lo80)} – {cell(r.hi80)}", f"{cell(r.lo95)} – {cell(r.hi95)}"]
+        for r in f.months.itertuples()
+    ]
+    print(table(body, ["month", "spend (median)", "80% interval", "95% interval"]))
+    return 0
+
+
+def add_month_end_commands(sub: argparse._SubParsersAction) -> None:
+    """Add `matters` and `forecast` to the `roi` subcommands."""
+    s = sub.add_parser(
+        "matters", help="chargeback rules: which tag or API key belongs to which matter and client"
+    )
+    s.add_argument(
+        "--load",
+        metavar="CSV",
+        help="replace the rules with a CSV of kind (tag/api_key), key, matter, client",
+    )
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_matters)
+    s = sub.add_parser("forecast", help="the next months of spend, with 80% and 95% prediction intervals")
+    s.add_argument("--months", type=int, default=6, help="how many months ahead (1-24, default 6)")
+    s.add_argument("--json", action="store_true")
+    s.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help="with under 3 months of history: grow by this scenario's volume growth",
+    )
+    s.add_argument(
+        "--growth", type=float, metavar="PCT", help="with under 3 months of history: growth per month, %%"
+    )
+    s.set_defaults(func=cmd_forecast)
