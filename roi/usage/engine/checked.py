@@ -87,7 +87,7 @@ def check(
             "writes are unknown and counted as uncached input"
         )
     rows = int(c["rows"]) - int(c["blank"]) - int(c["total"])
-    return rows, warnings, rows - int(c["no_model"])
+    return rows, warnings, rows - int(c["no_model"]), int(c["no_id"])
 
 
 def _locate(
@@ -162,7 +162,7 @@ def preview(path: str | Path, rows: int = 20, mapping: dict[str, str] | None = N
         con = connect(Path(spill))
         try:
             req, found = requests_view(con, src, mapping=mapping)
-            n, warnings, _ = check(con, req, src, found, mapping)
+            n, warnings, *_ = check(con, req, src, found, mapping)
             cols = [c for c in req.columns if not c.startswith(("chk_", "rid_")) and c not in PASSTHROUGH]
             quoted = ", ".join('"' + c + '"' for c in cols)
             head = con.execute(f"SELECT {quoted} FROM req LIMIT {int(rows)}").fetchdf()

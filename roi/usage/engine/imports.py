@@ -49,9 +49,10 @@ def _legacy_ids(con: duckdb.DuckDBPyConnection, store: Store) -> str | None:
     return "legacy_ids"
 
 
-def _new_ids(con: duckdb.DuckDBPyConnection, req: ibis.Table, seen: list[str], path: Path) -> int:
+def _new_ids(con: duckdb.DuckDBPyConnection, req: ibis.Table, seen: list[str], path: Path) -> tuple[int, int]:
     """View `new` (requests that count and were never imported) and the file of their distinct ids
-    with how often each occurs; returns how many ids occur more than once in this source."""
+    with how often each occurs; returns how many new ids there are, and how many requests repeat
+    an id of this source."""
     sql = f"SELECT c.* FROM ({ibis.to_sql(agg.counted(req), dialect='duckdb')}) AS c"
     for i, s in enumerate(seen):
         sql += f" ANTI JOIN {s} AS s{i} ON c.rid_hi = s{i}.hi AND c.rid_lo = s{i}.lo"
@@ -61,9 +62,10 @@ def _new_ids(con: duckdb.DuckDBPyConnection, req: ibis.Table, seen: list[str], p
         "SELECT rid_hi AS hi, rid_lo AS lo, count(*) AS n FROM new WHERE request_id IS NOT NULL GROUP BY ALL",
         path,
     )
-    return con.execute(
-        f"SELECT coalesce(sum(n) - count(*), 0) FROM read_parquet({lake.sql_list([str(path)])})"
-    ).fetchone()[0]
+    new, repeated = con.execute(
+        f"SELECT count(*), coalesce(sum(n) - count(*), 0) FROM read_parquet({lake.sql_list([str(path)])})"
+    ).fetchone()
+    return int(new), int(repeated)
 
 
 def _fresh(con: duckdb.DuckDBPyConnection, repeated: int) -> None:
@@ -123,7 +125,7 @@ def prepare_local(
         # text is parsed once (CSV, JSON Lines); Parquet is typed and columnar: rescanning it is cheaper
         spool = None if src.kind == "parquet" else staging / "requests.parquet"
         req, found = requests_view(con, src, spool, mapping)
-        rows, warnings, counted = check(con, req, src, found, mapping)
+        rows, warnings, counted, no_id = check(con, req, src, found, mapping)
         say("de-duplicating")
         with store.engine.connect() as conn:
             ids = [int(i) for i in conn.execute(select(UsageImport.id)).scalars()]
@@ -131,15 +133,17 @@ def prepare_local(
         seen = [f"(SELECT hi, lo FROM read_parquet({lake.sql_list(id_files)}))"] if id_files else []
         if legacy := _legacy_ids(con, store):
             seen.append(legacy)
-        repeated = _new_ids(con, req, seen, staging / lake.IDS)
-        _fresh(con, repeated)
-        say("summing")
-        fresh = ibis.table(req.schema(), name="fresh")
-        copy_parquet(con, ibis.to_sql(agg.rollup(fresh), dialect="duckdb"), staging / lake.ROLLUP)
-        stored, kept = con.execute(
-            f"SELECT count(*), coalesce(sum(requests), 0) FROM read_parquet({lake.sql_list([str(staging / lake.ROLLUP)])})"
-        ).fetchone()
-        bins = con.execute(ibis.to_sql(agg.latency_bins(fresh), dialect="duckdb")).fetchall()
+        new, repeated = _new_ids(con, req, seen, staging / lake.IDS)
+        stored, kept, bins = 0, 0, []
+        if new or no_id:  # else all of it was imported before: nothing to sum (a re-import)
+            _fresh(con, repeated)
+            say("summing")
+            fresh = ibis.table(req.schema(), name="fresh")
+            copy_parquet(con, ibis.to_sql(agg.rollup(fresh), dialect="duckdb"), staging / lake.ROLLUP)
+            stored, kept = con.execute(
+                f"SELECT count(*), coalesce(sum(requests), 0) FROM read_parquet({lake.sql_list([str(staging / lake.ROLLUP)])})"
+            ).fetchone()
+            bins = con.execute(ibis.to_sql(agg.latency_bins(fresh), dialect="duckdb")).fetchall()
         con.close()
         if spool is not None:
             spool.unlink()  # the spooled requests: only the rollup and ids stay

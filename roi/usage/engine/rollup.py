@@ -71,6 +71,7 @@ def checks(req: ir.Table) -> ir.Table:
         bad_column=req.chk_bad.min(),
         no_model_with_tokens=_n(kept & req.chk_no_model & req.chk_tokens & ~req.chk_hit),
         no_model=_n(kept & req.chk_no_model),
+        no_id=_n(kept & ~req.chk_no_model & req.request_id.isnull()),
         hits=_n(kept & req.chk_hit),
         bad_meta=_n(kept & req.chk_bad_meta),
     )
