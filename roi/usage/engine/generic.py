@@ -16,10 +16,9 @@ import ibis.expr.types as ir
 
 from roi.errors import UsageFormatError
 from roi.usage import generic
-from roi.usage.engine.requests import _TOTAL, PASSTHROUGH, TS, cell_number, cell_text, cell_time
+from roi.usage.engine.requests import PASSTHROUGH, TOTAL_ROW, TS, cell_number, cell_text, cell_time
 
 FORMAT = generic.FORMAT
-_TEXT = ("request_id", "task", "tag", "workspace", "api_key", "project", "user", "service_tier")
 
 
 def layout(
@@ -86,7 +85,7 @@ def generic_requests(t: ir.Table, cols: dict[str, str], *, decimal: str = ".") -
 
     def says_total(field: str) -> ir.BooleanValue:
         s = text(field).lower()  # the expression only where a cell starts like a total row
-        return ibis.ifelse(s.substr(0, 5).isin(["total", "grand"]), s.re_search(_TOTAL), False).fill_null(
+        return ibis.ifelse(s.substr(0, 5).isin(["total", "grand"]), s.re_search(TOTAL_ROW), False).fill_null(
             False
         )
 

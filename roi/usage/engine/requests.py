@@ -20,7 +20,7 @@ import ibis.expr.types as ir
 REQUIRED = ("request_id", "starttime", "model", "prompt_tokens", "completion_tokens", "spend")
 PASSTHROUGH = ("filename", "file_row_number")
 TS = "timestamp"  # naive, in UTC: time-zone-aware arithmetic costs engines (DuckDB's ICU) 10-30x
-_TOTAL = r"^(grand\s+)?totals?:?$"
+TOTAL_ROW = r"^(grand\s+)?totals?:?$"
 
 
 @ibis.udf.scalar.builtin(name="trim")
@@ -166,7 +166,7 @@ def _parsed(t: ir.Table, decimal: str, js: JsonOps) -> ir.Table:
     blank = ibis.and_(*[(cell_text(t[c]) if t[c].type().is_string() else t[c]).isnull() for c in REQUIRED])
     first5 = request_id.lower().substr(0, 5)
     # the regular expression only where the id starts like a total row (it costs on 100M rows)
-    total = ibis.ifelse(first5.isin(["total", "grand"]), request_id.lower().re_search(_TOTAL), False)
+    total = ibis.ifelse(first5.isin(["total", "grand"]), request_id.lower().re_search(TOTAL_ROW), False)
     total = total.fill_null(False)
     return t.select(
         start=time("starttime"),
