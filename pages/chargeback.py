@@ -26,7 +26,8 @@ by = c1.selectbox(
 )
 choice = c2.selectbox("Month", ["All months", *months], key=widget_key("cb_month"))
 month = None if choice == "All months" else choice
-alloc = allocate(priced, by, month=month, rule_list=rules(store()))
+rule_list = rules(store())
+alloc = allocate(priced, by, month=month, rule_list=rule_list)
 
 t1, t2, t3 = st.columns(3, border=True)
 t1.metric("Spend, priced with the catalog", money_cents(alloc.total_cost_usd))
@@ -38,5 +39,5 @@ st.caption(
 )
 st.dataframe(display_table(alloc), hide_index=True, width="stretch")
 
-rules_editor(priced)
-chargeback_downloads(priced, month)
+rules_editor(priced, rule_list)
+chargeback_downloads(priced, month, rule_list)

@@ -85,9 +85,8 @@ def cmd_matters(a: argparse.Namespace) -> int:
 
 def cmd_forecast(a: argparse.Namespace) -> int:
     """`roi forecast --months 6`: the next months of spend with 80% and 95% intervals."""
-    from roi.numbers import money_cents
     from roi.usage import priced_store
-    from roi.usage.forecast import forecast
+    from roi.usage.forecast import forecast, forecast_table
 
     if not 1 <= a.months <= 24:
         raise CommandLineError(f"--months {a.months}: expected 1 to 24")
@@ -108,14 +107,8 @@ def cmd_forecast(a: argparse.Namespace) -> int:
     for n in f.notes:
         print(f"note: {n}")
 
-    def cell(x: float) -> str:
-        return "—" if x != x else money_cents(x)
-
-    body = [
-        [r.month, cell(r.cost_usd), f"{cell(r.lo80)} – {cell(r.hi80)}", f"{cell(r.lo95)} – {cell(r.hi95)}"]
-        for r in f.months.itertuples()
-    ]
-    print(table(body, ["month", "spend (median)", "80% interval", "95% interval"]))
+    shown = forecast_table(f.months)
+    print(table(shown.values.tolist(), list(shown.columns)))
     return 0
 
 

@@ -9,15 +9,14 @@ import streamlit as st
 from roi.errors import UsageFormatError
 from roi.report.chargeback import chargeback_csv, chargeback_xlsx
 from roi.ui.state import flash, store, widget_key
-from roi.usage.allocation import RULE_KINDS, Rule, chargeback, rules, save_rules
+from roi.usage.allocation import RULE_KINDS, Rule, chargeback, save_rules
 from roi.usage.allocation_view import unmapped
 
 RULE_COLUMNS = ["kind", "key", "matter", "client"]
 
 
-def rules_editor(priced: pd.DataFrame) -> None:
+def rules_editor(priced: pd.DataFrame, current: list[Rule]) -> None:
     """The rules as an editable table, saved whole; the tags and keys with spend and no rule below."""
-    current = rules(store())
     st.subheader("Matters and clients")
     st.caption(
         "Which tag or API key belongs to which matter and client. A request's mapped tags come "
@@ -61,7 +60,7 @@ def rules_editor(priced: pd.DataFrame) -> None:
             st.dataframe(todo, hide_index=True, width="stretch")
 
 
-def chargeback_downloads(priced: pd.DataFrame, month: str | None) -> None:
+def chargeback_downloads(priced: pd.DataFrame, month: str | None, rule_list: list[Rule]) -> None:
     """The file a billing system takes: one line per matter × model, as CSV or a workbook."""
     st.subheader("Chargeback file")
     shared = st.number_input(
@@ -72,24 +71,23 @@ def chargeback_downloads(priced: pd.DataFrame, month: str | None) -> None:
         format="%.2f",
         key=widget_key("chargeback_shared"),
     )
-    rule_list = rules(store())
     name = f"chargeback-{month or 'all'}"
-    a, b = st.columns(2)
-    a.download_button(
-        "Chargeback CSV",
-        data=lambda: chargeback_csv(chargeback(priced, rule_list, month=month, shared_usd=shared)),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        icon=":material/download:",
-        width="stretch",
+    builds = (
+        ("Chargeback CSV", chargeback_csv, "csv", "text/csv"),
+        (
+            "Chargeback workbook (XLSX)",
+            chargeback_xlsx,
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
     )
-    b.download_button(
-        "Chargeback workbook (XLSX)",
-        data=lambda: chargeback_xlsx(chargeback(priced, rule_list, month=month, shared_usd=shared)),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-        icon=":material/download:",
-        width="stretch",
-    )
+    for col, (label, build, ext, mime) in zip(st.columns(2), builds, strict=True):
+        col.download_button(
+            label,
+            data=lambda build=build: build(chargeback(priced, rule_list, month=month, shared_usd=shared)),
+            file_name=f"{name}.{ext}",
+            mime=mime,
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+        )

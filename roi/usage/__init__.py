@@ -93,37 +93,27 @@ def _engine_csv(head: bytes, format: str | None, mapping: dict[str, str] | None)
     """A LiteLLM SpendLogs header, or a per-request log by its columns alone (request ids or a
     latency per row, or mapped rows=requests) whose first time is ISO or Unix: the engine reads
     those. Time buckets, and day-first dates (`01.10.2026`), stay with the CSV reader."""
-    import csv
-    import io
     import re
 
     from roi.usage import generic
-    from roi.usage.csvio import sniff
+    from roi.usage.csvio import read_text_table
     from roi.usage.litellm import detect
 
-    text = head.decode("utf-8-sig", errors="replace")
-    delimiter = sniff(text.split("\n", 1)[0]).delimiter
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))[:2]
-    if not rows:
-        return False
-    columns = [c.strip().lower() for c in rows[0]]
-    if format != "generic" and detect(set(columns)):
-        return True
-    if format == "litellm-spendlogs":
-        return False
+    lines = head.decode("utf-8-sig", errors="replace").split("\n", 2)[:2]
     try:
-        cols = generic.resolve_columns(columns, "", mapping)
+        columns = set(read_text_table(lines[0] + "\n", "")[0].columns)  # a header is enough for LiteLLM
+        if format != "generic" and detect(columns):
+            return True
+        df, _ = read_text_table("\n".join(lines) + "\n", "")
+        cols = generic.resolve_columns(list(df.columns), "", mapping)
         choice = generic.rows_choice("", mapping)
     except UsageFormatError:
         return False
-    per_request = choice == "requests" or (
-        choice is None
-        and "requests" not in cols
-        and ("request_id" in cols or any(f in cols for f in generic.TIMINGS))
-    )
-    if not per_request or len(rows) < 2 or len(rows[1]) != len(columns):
+    if format == "litellm-spendlogs" or df.empty or ("requests" in cols and choice != "requests"):
         return False
-    first = rows[1][columns.index(cols["timestamp"])].strip()
+    if not generic.rows_are_requests(cols, lambda: False, choice)[0]:  # (the times' rule needs every row)
+        return False
+    first = str(df[cols["timestamp"]].iloc[0]).strip()
     return bool(re.match(r"^\d{4}-\d{2}-\d{2}|^\d{9,13}(\.\d+)?$", first))
 
 

@@ -103,7 +103,10 @@ class Allocation:
     total_cost_usd: float  # rounded to cents
     groups: pd.DataFrame  # key, client (matters), cost_usd, reported_cost_usd, tokens, requests, share
     unallocated: pd.Series  # the same sums for what no key or rule claims
-    unallocated_cost_usd: float
+
+    @property
+    def unallocated_cost_usd(self) -> float:
+        return float(self.unallocated["cost_usd"] or 0.0)
 
     @property
     def allocated_cost_usd(self) -> float:
@@ -179,6 +182,18 @@ def _pieces(rows: pd.DataFrame, by: str, rule_list: list[Rule]) -> pd.DataFrame:
     return base.assign(_key=base[COLUMN[by]], _weight=1.0)
 
 
+def _summed(pieces: pd.DataFrame, sums: tuple[str, ...], *extra: str) -> pd.DataFrame:
+    """The pieces' weighted sums per key (and client, and `extra` columns): no key is UNALLOCATED,
+    no client ''."""
+    pieces = pieces.assign(**{c: pieces[c].astype(float) * pieces["_weight"] for c in sums})
+    pieces["_key"] = pieces["_key"].astype(object).where(pieces["_key"].notna(), UNALLOCATED)
+    keys = ["_key"]
+    if "_client" in pieces.columns:
+        pieces["_client"] = pieces["_client"].astype(object).where(pieces["_client"].notna(), "")
+        keys.append("_client")
+    return pieces.groupby([*keys, *extra], dropna=False)[list(sums)].sum(min_count=1).reset_index()
+
+
 def _cents(amounts: np.ndarray) -> np.ndarray:
     """Amounts in dollars -> whole cents adding up to the rounded total (largest remainder)."""
     exact = np.nan_to_num(amounts) * 100
@@ -197,14 +212,7 @@ def allocate(
     if by not in BY:
         raise UsageFormatError("--by", f"“{by}”: expected one of {', '.join(BY)}")
     rows, start, end = usage_in(priced, month)
-    pieces = _pieces(rows, by, list(rule_list))
-    for c in SUMS:
-        pieces[c] = pieces[c].astype(float) * pieces["_weight"]
-    pieces["_key"] = pieces["_key"].astype(object).where(pieces["_key"].notna(), UNALLOCATED)
-    keys = ["_key", "_client"] if "_client" in pieces.columns else ["_key"]
-    if "_client" in pieces.columns:
-        pieces["_client"] = pieces["_client"].astype(object).where(pieces["_client"].notna(), "")
-    sums = pieces.groupby(keys, dropna=False)[list(SUMS)].sum(min_count=1).reset_index()
+    sums = _summed(_pieces(rows, by, list(rule_list)), SUMS)
     cents = _cents(sums["cost_usd"].to_numpy(dtype=float))
     sums["cost_usd"] = cents / 100
     total = int(cents.sum()) / 100
@@ -215,7 +223,7 @@ def allocate(
     is_un = sums["key"] == UNALLOCATED
     groups = sums[~is_un].sort_values(["cost_usd", "key"], ascending=[False, True]).reset_index(drop=True)
     un = sums[is_un][list(SUMS)].sum(min_count=1) if is_un.any() else pd.Series(0.0, index=list(SUMS))
-    return Allocation(by, start, end, total, groups, un, float(un["cost_usd"] or 0.0))
+    return Allocation(by, start, end, total, groups, un)
 
 
 CHARGEBACK_COLUMNS = (
@@ -246,13 +254,7 @@ def chargeback(
     rows = rows.assign(
         model=rows["model"].fillna(rows["model_raw"]) if "model" in rows else rows["model_raw"]
     )
-    pieces = _pieces(rows, "matter", list(rule_list))
-    sums = [*TOKEN_COLUMNS, "requests", "cost_usd"]
-    for c in sums:
-        pieces[c] = pieces[c].astype(float) * pieces["_weight"]
-    pieces["_key"] = pieces["_key"].astype(object).where(pieces["_key"].notna(), UNALLOCATED)
-    pieces["_client"] = pieces["_client"].astype(object).where(pieces["_client"].notna(), "")
-    out = pieces.groupby(["_key", "_client", "model"])[sums].sum(min_count=1).reset_index()
+    out = _summed(_pieces(rows, "matter", list(rule_list)), (*TOKEN_COLUMNS, "requests", "cost_usd"), "model")
     out = out.rename(columns={"_key": "matter", "_client": "client"})
     cost = out["cost_usd"].fillna(0.0).to_numpy(dtype=float)
     out["cost_usd"] = _cents(cost) / 100

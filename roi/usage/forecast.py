@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from roi.numbers import money_cents
+
 MIN_MONTHS = 3  # fewer complete months: the growth assumption, not a fit
 TREND_MONTHS = 6  # from here a damped trend, below it the level only
 
@@ -170,15 +172,11 @@ def forecast(priced: pd.DataFrame, months: int = 6, *, growth_per_month: float =
 
 def interval_text(lo: float, hi: float) -> str:
     """`$1,234.56 – $2,345.67`, or — where there is no interval (the growth assumption)."""
-    from roi.numbers import money_cents
-
     return "—" if lo != lo else f"{money_cents(lo)} – {money_cents(hi)}"
 
 
 def forecast_table(months: pd.DataFrame) -> pd.DataFrame:
     """Forecast months (`Forecast.months`, or one model's) as the page shows them, to the cent."""
-    from roi.numbers import money_cents
-
     return pd.DataFrame(
         {
             "Month": months["month"],
