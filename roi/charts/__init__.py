@@ -8,6 +8,7 @@ hover, a small palette readable on a projector; `scale` enlarges fonts for prese
 
 from roi.charts.catalog import price_history_chart
 from roi.charts.evals import cascade_curve, eval_accuracy, eval_cost_per_correct, eval_latency
+from roi.charts.month_end import budget_burndown, savings_vs_plan
 from roi.charts.scenario import (
     benefit_waterfall,
     compare_scenarios,
@@ -37,6 +38,7 @@ __all__ = [
     "ROUTED",
     "accuracy_break_even",
     "benefit_waterfall",
+    "budget_burndown",
     "cascade_curve",
     "compare_scenarios",
     "cost_vs_accuracy",
@@ -49,6 +51,7 @@ __all__ = [
     "model_colors",
     "monthly_spend",
     "price_history_chart",
+    "savings_vs_plan",
     "spend_by_model",
     "tornado",
     "spend_forecast",

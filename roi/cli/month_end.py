@@ -112,8 +112,54 @@ def cmd_forecast(a: argparse.Namespace) -> int:
     return 0
 
 
+def scenario_arg(ref: str, store=None):
+    """A scenario file, or the name of a saved scenario (its latest revision)."""
+    from roi.scenario import load_scenario
+
+    if Path(ref).exists() or ref.lower().endswith(".json") or ref.lstrip().startswith("{"):
+        return load_scenario(ref)
+    return (store or open_store()).load_scenario(ref, None).scenario
+
+
+def cmd_savings(a: argparse.Namespace) -> int:
+    """`roi savings SCENARIO`: per month since go-live, actual vs counterfactual, achieved vs plan."""
+    from datetime import date
+
+    from roi.usage import priced_store
+    from roi.usage.pricing import aliases
+    from roi.usage.savings import achieved, savings_table
+
+    store = open_store()
+    s = scenario_arg(a.scenario, store)
+    go = None
+    if a.go_live:
+        try:
+            go = date.fromisoformat(a.go_live)
+        except ValueError:
+            raise CommandLineError(f"--go-live {a.go_live}: expected YYYY-MM-DD") from None
+    result = achieved(priced_store(store), s, aliases(store), go_live=go, baseline=a.baseline)
+    if a.json:
+        print(json.dumps(result.document(), indent=2))
+        return 0
+    print(f"Savings achieved by “{s.name}”, live from {result.go_live:%d %b %Y}")
+    print(f"Counterfactual: {result.baseline}")
+    if not result.months.empty:
+        shown = savings_table(result.months)
+        print(table(shown.values.tolist(), list(shown.columns)))
+        split = result.split
+        print(
+            table(
+                [[m, f"{x:.0%}", f"{y:.0%}"] for m, x, y in split.values.tolist()],
+                ["model", "seen", "planned"],
+            )
+        )
+    for n in result.notes:
+        print(f"note: {n}")
+    return 0
+
+
 def add_month_end_commands(sub: argparse._SubParsersAction) -> None:
-    """Add `matters` and `forecast` to the `roi` subcommands."""
+    """Add `matters`, `forecast` and `savings` to the `roi` subcommands."""
     s = sub.add_parser(
         "matters", help="chargeback rules: which tag or API key belongs to which matter and client"
     )
@@ -136,3 +182,18 @@ def add_month_end_commands(sub: argparse._SubParsersAction) -> None:
         "--growth", type=float, metavar="PCT", help="with under 3 months of history: growth per month, %%"
     )
     s.set_defaults(func=cmd_forecast)
+    s = sub.add_parser(
+        "savings", help="savings routing achieved since go-live, month by month, against the plan"
+    )
+    s.add_argument("scenario", help="scenario JSON file, or the name of a saved scenario")
+    s.add_argument(
+        "--go-live", metavar="YYYY-MM-DD", help="the day routing went live (default: the scenario's)"
+    )
+    s.add_argument(
+        "--baseline",
+        choices=("logs", "scenario"),
+        default="logs",
+        help="counterfactual: the model mix the logs show before go-live (default) or the scenario's baseline model",
+    )
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_savings)

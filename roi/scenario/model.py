@@ -90,6 +90,7 @@ class Scenario:
     tasks: tuple[Task, ...] = ()
     models: dict[str, ModelDef] = field(default_factory=dict)
     price_date: date | None = None
+    go_live: date | None = None  # the day routing went live: savings achieved are measured from it
     horizon_months: int = 24
     one_time_cost: float = 0.0
     monthly_cost: float = 0.0
@@ -143,6 +144,9 @@ class Scenario:
             raise ScenarioError(f"name: expected a non-empty text, got {json.dumps(name)[:60]}")
         return replace(self, name=name.strip())
 
+    def with_go_live(self, day: date | None) -> Scenario:
+        return replace(self, go_live=day)
+
     def with_tasks(self, tasks: list[Task] | tuple[Task, ...]) -> Scenario:
         return replace(self, tasks=tuple(tasks))
 
@@ -152,6 +156,8 @@ class Scenario:
             doc["illustrative"] = True
         if self.price_date:
             doc["price_date"] = self.price_date.isoformat()
+        if self.go_live:
+            doc["go_live"] = self.go_live.isoformat()
         doc |= {
             "horizon_months": self.horizon_months,
             "one_time_cost": self.one_time_cost,

@@ -142,18 +142,20 @@ def _parse_task(i: int, d: Any) -> Task:
     )
 
 
+def _date(doc: dict, key: str) -> date | None:
+    if doc.get(key) is None:
+        return None
+    try:
+        return date.fromisoformat(str(doc[key]))
+    except ValueError:
+        raise ScenarioError(f"{key}: expected YYYY-MM-DD, got {json.dumps(doc[key])}") from None
+
+
 def parse_scenario(doc: Any) -> Scenario:
     """Structural validation; `roi.engine.check` adds the checks that need the catalog."""
     doc = _obj(doc, "scenario")
     name = _str(doc.get("name", "Untitled scenario"), "name")
-    price_date = None
-    if doc.get("price_date") is not None:
-        try:
-            price_date = date.fromisoformat(str(doc["price_date"]))
-        except ValueError:
-            raise ScenarioError(
-                f"price_date: expected YYYY-MM-DD, got {json.dumps(doc['price_date'])}"
-            ) from None
+    price_date, go_live = _date(doc, "price_date"), _date(doc, "go_live")
     horizon = doc.get("horizon_months", 24)
     if isinstance(horizon, bool) or not isinstance(horizon, int) or not 1 <= horizon <= 240:
         raise ScenarioError(
@@ -180,6 +182,7 @@ def parse_scenario(doc: Any) -> Scenario:
         tasks=tasks,
         models=models,
         price_date=price_date,
+        go_live=go_live,
         horizon_months=horizon,
         one_time_cost=_num(doc.get("one_time_cost", 0), "one_time_cost"),
         monthly_cost=_num(doc.get("monthly_cost", 0), "monthly_cost"),

@@ -98,15 +98,18 @@ def _prices(
         return None, None
 
 
-def price(rows: pd.DataFrame, amap: dict[str, Alias] | None = None) -> pd.DataFrame:
-    """Add `model` (catalog/custom id or None) and `cost_usd` (NaN when unpriced) to stored rows."""
+def price(
+    rows: pd.DataFrame, amap: dict[str, Alias] | None = None, *, as_of: date | None = None
+) -> pd.DataFrame:
+    """Add `model` (catalog/custom id or None) and `cost_usd` (NaN when unpriced) to stored rows,
+    at the prices of each row's own day, or all at the prices of `as_of` (savings: prices held)."""
     amap = amap or {}
     out = rows.copy()
     out["model"] = None
     out["cost_usd"] = np.nan
     if out.empty:
         return out
-    day = out["start"].dt.date
+    day = out["start"].dt.date if as_of is None else pd.Series(as_of, index=out.index)
     batch = out["service_tier"].fillna("").str.lower().eq("batch")
     tier_input = band_tier_input(out["context_window"].to_numpy(dtype=object))
     combos = pd.DataFrame({"model_raw": out["model_raw"], "day": day, "batch": batch})
