@@ -36,7 +36,7 @@ def allocation(store, priced, a: argparse.Namespace) -> int:
 def chargeback_file(store, priced, a: argparse.Namespace) -> int:
     """`roi usage --chargeback OUT.csv|OUT.xlsx`: one line per matter × model, for a billing system."""
     from roi.numbers import money_cents
-    from roi.report.chargeback import chargeback_csv, chargeback_xlsx
+    from roi.report.chargeback import chargeback_xlsx, table_csv
     from roi.usage.allocation import chargeback, rules
 
     out = Path(a.chargeback)
@@ -45,7 +45,7 @@ def chargeback_file(store, priced, a: argparse.Namespace) -> int:
     if a.shared is not None and not 0 <= a.shared < 1e12:
         raise CommandLineError(f"--shared {a.shared:g}: expected an amount in USD, 0 or more")
     lines = chargeback(priced, rules(store), month=a.month, shared_usd=a.shared or 0.0)
-    data = chargeback_xlsx(lines) if out.suffix.lower() == ".xlsx" else chargeback_csv(lines)
+    data = chargeback_xlsx(lines) if out.suffix.lower() == ".xlsx" else table_csv(lines)
     try:
         out.write_bytes(data)
     except OSError as exc:

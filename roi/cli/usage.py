@@ -86,6 +86,8 @@ def cmd_usage(a: argparse.Namespace) -> int:
         from roi.cli.month_end import chargeback_file
 
         return chargeback_file(store, priced, a)
+    if a.focus:
+        return _focus_file(store, priced, a)
     if a.by or a.month:
         from roi.cli.month_end import allocation
 
@@ -101,6 +103,33 @@ def cmd_usage(a: argparse.Namespace) -> int:
         return 0
     doc = summary(priced)
     print(json.dumps(doc, indent=2) if a.json else usage_text(doc))
+    return 0
+
+
+def _focus_file(store, priced, a: argparse.Namespace) -> int:
+    """`roi usage --focus OUT.csv [--month YYYY-MM]`: the usage as FinOps FOCUS 1.2 rows."""
+    from pathlib import Path
+
+    from roi.numbers import money_cents
+    from roi.report.chargeback import table_csv
+    from roi.usage.focus import focus_frame, in_month
+    from roi.usage.pricing import aliases, unpriced_models
+
+    out = Path(a.focus)
+    if out.suffix.lower() != ".csv":
+        raise CommandLineError(f"--focus {a.focus}: expected a .csv file name")
+    priced = in_month(priced, a.month)
+    rows = focus_frame(priced, aliases=aliases(store))
+    try:
+        out.write_bytes(table_csv(rows))
+    except OSError as exc:
+        raise CommandLineError(f"{out}: cannot write the file ({exc.strerror})") from None
+    billed, effective = (sum(v for v in rows[c] if v is not None) for c in ("BilledCost", "EffectiveCost"))
+    print(
+        f"{out}: {len(rows)} FOCUS 1.2 row(s), billed {money_cents(billed)}, effective {money_cents(effective)}"
+    )
+    if left_out := unpriced_models(priced):
+        print(f"note: not priced, left out (map the model first): {', '.join(left_out)}")
     return 0
 
 
@@ -148,7 +177,7 @@ def add_usage_commands(sub: argparse._SubParsersAction) -> None:
         choices=("matter", "client", "team", "tag", "api_key", "user"),
         help="spend per matter, client, team, tag, API key or user (matters and clients: `roi matters`)",
     )
-    s.add_argument("--month", metavar="YYYY-MM", help="with --by or --chargeback: only this month")
+    s.add_argument("--month", metavar="YYYY-MM", help="with --by, --chargeback or --focus: only this month")
     s.add_argument(
         "--chargeback",
         metavar="OUT",
@@ -159,5 +188,10 @@ def add_usage_commands(sub: argparse._SubParsersAction) -> None:
         type=float,
         metavar="USD",
         help="with --chargeback: a shared cost (platform, routing set-up) spread by each line's share of spend",
+    )
+    s.add_argument(
+        "--focus",
+        metavar="OUT",
+        help="write the usage as FinOps FOCUS 1.2 cost and usage rows to OUT.csv",
     )
     s.set_defaults(func=cmd_usage)

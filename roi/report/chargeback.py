@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -14,13 +15,23 @@ from openpyxl.styles import Font
 from roi.report.cells import cell
 
 
-def chargeback_csv(lines: pd.DataFrame) -> bytes:
-    """The chargeback as CSV (text cells neutralized: a matter named "=HYPERLINK(...)" stays text)."""
+def _text(x: object) -> object:
+    """A cell as CSV writes it: nothing for missing, decimals never in E notation (billing
+    systems and FOCUS readers want 0.00007, not 7e-05), text neutralized."""
+    v = cell(x)
+    if isinstance(v, float):
+        return np.format_float_positional(v, trim="0")
+    return "" if v is None else v
+
+
+def table_csv(lines: pd.DataFrame) -> bytes:
+    """Any table (the chargeback, FOCUS rows) as CSV; text cells neutralized, so a matter named
+    "=HYPERLINK(...)" stays text."""
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(lines.columns)
     for row in lines.itertuples(index=False):
-        w.writerow(["" if (v := cell(x)) is None else v for x in row])
+        w.writerow([_text(x) for x in row])
     return buf.getvalue().encode("utf-8")
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from roi.errors import UsageFormatError
-from roi.report.chargeback import chargeback_csv, chargeback_xlsx
+from roi.report.chargeback import chargeback_xlsx, table_csv
 from roi.ui.state import flash, store, widget_key
 from roi.usage.allocation import RULE_KINDS, Rule, chargeback, save_rules
 from roi.usage.allocation_view import unmapped
@@ -73,7 +73,7 @@ def chargeback_downloads(priced: pd.DataFrame, month: str | None, rule_list: lis
     )
     name = f"chargeback-{month or 'all'}"
     builds = (
-        ("Chargeback CSV", chargeback_csv, "csv", "text/csv"),
+        ("Chargeback CSV", table_csv, "csv", "text/csv"),
         (
             "Chargeback workbook (XLSX)",
             chargeback_xlsx,

@@ -162,7 +162,7 @@ def test_the_chargeback_adds_up_to_the_spend_and_the_shared_cost_and_is_formula_
 
     from openpyxl import load_workbook
 
-    from roi.report.chargeback import chargeback_csv, chargeback_xlsx
+    from roi.report.chargeback import chargeback_xlsx, table_csv
     from roi.usage.allocation import CHARGEBACK_COLUMNS, chargeback
 
     data = rows(("intake", "k1", 1.005), ("intake,x", "k2", 2.0), (None, None, 0.333)).assign(
@@ -177,7 +177,7 @@ def test_the_chargeback_adds_up_to_the_spend_and_the_shared_cost_and_is_formula_
     assert round(lines["shared_cost_usd"].sum() * 100) == 100_000
     assert lines["matter"].iloc[-1] == "(unallocated)"
     assert set(lines["period_start"]) == {"2026-11-01"} and set(lines["period_end"]) == {"2026-11-30"}
-    parsed = list(csv.DictReader(io.StringIO(chargeback_csv(lines).decode("utf-8"))))
+    parsed = list(csv.DictReader(io.StringIO(table_csv(lines).decode("utf-8"))))
     assert parsed[0]["matter"].startswith("'=")  # text, never a formula
     assert sum(round(float(r["total_usd"]) * 100) for r in parsed) == round(lines["total_usd"].sum() * 100)
     path = tmp_path / "cb.xlsx"
