@@ -1,16 +1,19 @@
-"""Forecast: where monthly spend goes next, with prediction intervals, from the imported usage."""
+"""Forecast & budgets: where monthly spend goes next, with prediction intervals, and each monthly
+budget's burn-down and the day the forecast crosses it."""
 
 import streamlit as st
 
 from roi import charts
 from roi.numbers import money_cents
+from roi.ui.budgets import budget_states, budgets_editor, cached_check, post_alerts
 from roi.ui.forecast import cached_forecast
-from roi.ui.state import current_scenario, show_flash, widget_key
+from roi.ui.state import current_scenario, show_flash, store, widget_key
 from roi.ui.widgets import chart, chart_scale
+from roi.usage.budgets import budgets
 from roi.usage.forecast import forecast_table, interval_text
 
 show_flash()
-st.title("Forecast")
+st.title("Forecast & budgets")
 months = st.slider("Months ahead", 3, 12, 6, key=widget_key("fc_months"))
 growth = current_scenario().volume_growth_per_month
 f = cached_forecast(months, growth)
@@ -36,3 +39,15 @@ if f.per_model:
     with st.expander("Per model"):
         model = st.selectbox("Model", sorted(f.per_model), key=widget_key("fc_model"))
         st.dataframe(forecast_table(f.per_model[model]), hide_index=True, width="stretch")
+
+st.header("Budgets")
+st.caption(
+    "Monthly budgets for the firm, a matter, a client or a team (matters and clients from the "
+    "Chargeback rules). Spend so far is imported usage priced with the catalog; the month end is the forecast's."
+)
+current = budgets(store())
+budgets_editor(current)
+if current:
+    states = cached_check(current)
+    budget_states(states)
+    post_alerts(states)

@@ -55,3 +55,4 @@ _.log_message
 _.close_connection
 _.do_GET
 _.do_POST
+_.posted_at  # roi.store.models.BudgetAlertRow: when an alert was posted (kept for the record)

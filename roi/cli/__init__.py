@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from roi import __version__
+from roi.cli.budgets import add_budgets_command
 from roi.cli.crash import mask, report_bug
 from roi.cli.evals import add_evals_command
 from roi.cli.month_end import add_month_end_commands
@@ -34,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_scenario_commands(sub)  # scenario, optimize, catalog
     add_store_commands(sub)  # save, scenarios, load
     add_usage_commands(sub)  # ingest, usage
-    add_month_end_commands(sub)  # matters, forecast
+    add_month_end_commands(sub)  # matters, forecast, savings
+    add_budgets_command(sub)  # budgets list|load|check
     add_evals_command(sub)  # evaluate
     add_db_command(sub)  # db
     add_report_command(sub)  # report

@@ -20,7 +20,8 @@ from roi.store import app_home
 
 LOG_NAME = "roi-cli.log"
 MAX_LOG_BYTES = 1_000_000  # beyond this the log is moved to roi-cli.log.1 and started afresh
-SECRET_ENV = ("ANTHROPIC_API_KEY",)  # values masked wherever they appear
+SECRET_ENV = ("ANTHROPIC_API_KEY", "ROI_BUDGET_WEBHOOK")  # values masked wherever they appear
+SECRET_FLAGS = ("--webhook",)  # a webhook URL is its own secret (Slack's carry the token in the path)
 URL_ENV = ("ROI_DATABASE_URL", "ANTHROPIC_BASE_URL")  # passwords inside these URLs masked too
 
 # scheme://user:PASSWORD@host; greedy up to the last "@" of the word, so a password holding "@" is
@@ -37,6 +38,11 @@ def _secrets(argv: Sequence[str]) -> list[str]:
     """Literal values to mask: the API key, and passwords of URLs in the environment or on the command line."""
     found = [os.environ.get(name, "") for name in SECRET_ENV]
     found += [_url_password(u) or "" for u in [*(os.environ.get(n, "") for n in URL_ENV), *argv]]
+    argv = list(argv)
+    for i, arg in enumerate(argv):
+        flag, _, value = arg.partition("=")
+        if flag in SECRET_FLAGS:
+            found.append(value or (argv[i + 1] if i + 1 < len(argv) else ""))
     # very short values would blank out ordinary words; inside a URL the pattern still masks them
     return sorted({s for s in found if len(s) >= 4}, key=len, reverse=True)
 

@@ -182,3 +182,25 @@ class AllocationRule(Base):
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     matter: Mapped[str] = mapped_column(String(300))
     client: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+
+class BudgetRow(Base):
+    """A monthly budget for the firm's total, a matter, a client or a team ('' key for the total)."""
+
+    __tablename__ = "budgets"
+
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)  # total / matter / client / team
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    monthly_usd: Mapped[float] = mapped_column()
+
+
+class BudgetAlertRow(Base):
+    """A threshold crossing already posted to a webhook: `roi budgets check` never posts it twice."""
+
+    __tablename__ = "budget_alerts"
+
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    threshold: Mapped[int] = mapped_column(Integer, primary_key=True)  # 80 / 90 / 100 (% of budget)
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -226,6 +226,19 @@ def allocate(
     return Allocation(by, start, end, total, groups, un)
 
 
+def daily_spend(priced: pd.DataFrame, by: str | None, month: str, rule_list: list[Rule] = ()) -> pd.DataFrame:
+    """Spend per key of `by` (None: the firm's total, key '') and day of the month: key, day, cost_usd.
+    The same pieces as `allocate`, so a budget's month adds up to the chargeback's."""
+    rows, _, _ = usage_in(priced, month)
+    rows = rows.assign(day=rows["start"].dt.date)
+    if by is None:
+        pieces = rows.reset_index(drop=True).assign(_key="", _weight=1.0)
+    else:
+        pieces = _pieces(rows, by, list(rule_list))
+    out = _summed(pieces.drop(columns="_client", errors="ignore"), ("cost_usd",), "day")
+    return out.rename(columns={"_key": "key"})[["key", "day", "cost_usd"]]
+
+
 CHARGEBACK_COLUMNS = (
     "matter",
     "client",

@@ -55,3 +55,19 @@ def test_a_short_history_uses_the_growth_assumption_and_invents_no_interval(tmp_
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["80% interval"] == "—"
     assert any("growth assumption" in c.value for c in at.caption)
+
+
+def test_each_budget_shows_its_state_and_burn_down(tmp_path):
+    from roi.ui.state import store
+    from roi.usage.budgets import Budget, save_budgets
+
+    with_months(tmp_path, "2026-09-01", "2026-10-20")
+    at = page().run()
+    assert not at.exception and not at.error  # no budgets yet: the empty table, nothing else
+    assert [b.label for b in at.button] == ["Save budgets"]
+    save_budgets(store(), [Budget("total", "", 1.0), Budget("team", "claims", 1e6)])
+    at = page().run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Total: $") and "crossed on" in at.error[0].value
+    assert at.success[0].value.startswith("Team claims: $0.00 of $1,000,000.00")
+    assert "Post new crossings" in [b.label for b in at.button]  # disabled until a URL is typed

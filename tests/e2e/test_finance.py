@@ -208,7 +208,7 @@ def test_chargeback_per_tag_and_the_billing_file_add_up_to_the_spend(app_page, s
     assert f"${cents / 100:,.2f}" == total.inner_text()
     # one day of history: the forecast says it grows the assumption, with no interval
     app_page.goto("/forecast")
-    expect(app_page.get_by_role("heading", name="Forecast", level=1)).to_be_visible()
+    expect(app_page.get_by_role("heading", name="Forecast & budgets", level=1)).to_be_visible()
     settled(app_page)
     no_errors(app_page)
     expect(app_page.get_by_text(re.compile("growth assumption"))).to_be_visible()
