@@ -11,21 +11,30 @@ state.apply_share_link()
 sidebar()
 
 presentation = st.Page("pages/presentation.py", title="Presentation", icon=":material/slideshow:")
-pages = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/task_mix.py", title="Task mix", icon=":material/table_edit:"),
-    st.Page("pages/models.py", title="Models & prices", icon=":material/price_change:"),
-    st.Page("pages/usage.py", title="Usage", icon=":material/receipt_long:"),
-    st.Page("pages/chargeback.py", title="Chargeback", icon=":material/account_balance:"),
-    st.Page("pages/savings.py", title="Savings achieved", icon=":material/savings:"),
-    st.Page("pages/forecast.py", title="Forecast & budgets", icon=":material/query_stats:"),
-    st.Page("pages/evaluate.py", title="Evaluate", icon=":material/fact_check:"),
-    st.Page("pages/routing.py", title="Routing what-if", icon=":material/alt_route:"),
-    st.Page("pages/break_even.py", title="Break-even & ROI", icon=":material/trending_up:"),
-    st.Page("pages/scenarios.py", title="Scenarios", icon=":material/folder_open:"),
-    st.Page("pages/report.py", title="Report", icon=":material/description:"),
-    presentation,
-]
+# Three groups, every page always listed (expanded): what a partner explores, what finance does at
+# month end, what a consultant takes to the client.
+sections = {
+    "Plan": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/task_mix.py", title="Task mix", icon=":material/table_edit:"),
+        st.Page("pages/models.py", title="Models & prices", icon=":material/price_change:"),
+        st.Page("pages/evaluate.py", title="Evaluate", icon=":material/fact_check:"),
+        st.Page("pages/routing.py", title="Routing what-if", icon=":material/alt_route:"),
+        st.Page("pages/break_even.py", title="Break-even & ROI", icon=":material/trending_up:"),
+    ],
+    "Month end": [
+        st.Page("pages/usage.py", title="Usage", icon=":material/receipt_long:"),
+        st.Page("pages/chargeback.py", title="Chargeback", icon=":material/account_balance:"),
+        st.Page("pages/savings.py", title="Savings achieved", icon=":material/savings:"),
+        st.Page("pages/forecast.py", title="Forecast & budgets", icon=":material/query_stats:"),
+    ],
+    "Share": [
+        st.Page("pages/scenarios.py", title="Scenarios", icon=":material/folder_open:"),
+        st.Page("pages/report.py", title="Report", icon=":material/description:"),
+        presentation,
+    ],
+}
+pages = [p for group in sections.values() for p in group]
 # Presentation mode takes the whole screen: the slides are the only page, so there is no menu (and
 # no editing page); nothing is drawn in the sidebar, so there is no sidebar; the toolbar is off
 # (.streamlit/config.toml). Leaving it (Exit or Esc on the slides) returns to the page it was
@@ -33,7 +42,7 @@ pages = [
 if state.presenting():
     nav = st.navigation([presentation])
 else:
-    nav = st.navigation(pages)
+    nav = st.navigation(sections, expanded=True)
     back = state.page_after_presenting()
     if back is not None and nav.url_path == presentation.url_path:
         st.switch_page(next((p for p in pages if p.url_path == back), pages[0]))

@@ -7,6 +7,7 @@ from roi.report import FORMATS, build
 from roi.report.branding import load_branding, save_branding
 from roi.report.formats import file_name
 from roi.report.html import scenario_from_html
+from roi.ui.pack import finance_pack_downloads
 from roi.ui.state import (
     computed,
     current_scenario,
@@ -42,6 +43,8 @@ if result is not None:
             width="stretch",
             icon=":material/download:",
         )
+
+finance_pack_downloads(s, branding)
 
 st.subheader("Branding")
 with st.form("branding"):

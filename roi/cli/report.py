@@ -47,7 +47,32 @@ def load_input(path: str) -> Scenario:
     return load_scenario(path)
 
 
+def cmd_pack(a: argparse.Namespace) -> int:
+    """`roi report --month 2026-11 --out pack.xlsx|html|pdf [SCENARIO]`: the monthly finance pack."""
+    from roi.cli.month_end import scenario_arg
+    from roi.report.pack import PACK_FORMATS, build_pack
+    from roi.report.pack_files import render_pack
+    from roi.usage.allocation import month_period
+
+    fmt = format_for_path(a.out)
+    if fmt not in PACK_FORMATS:
+        raise ReportError(f"--out {a.out}: the finance pack is written as {', '.join(PACK_FORMATS)}")
+    month_period(a.month)
+    store = open_store()
+    scenario = scenario_arg(a.file, store) if a.file else None
+    pack = build_pack(store, a.month, scenario, branding=_branding(a))
+    data = render_pack(pack, fmt)
+    out = Path(a.out)
+    write_file(out, data, error=ReportError)
+    print(f"wrote {out} ({pack.title}, {FORMATS[fmt].label}, {len(data):,} bytes)")
+    return 0
+
+
 def cmd_report(a: argparse.Namespace) -> int:
+    if a.month:
+        return cmd_pack(a)
+    if not a.file:
+        raise ReportError("expected a scenario file, or --month YYYY-MM for the monthly finance pack")
     fmt = format_for_path(a.out)  # an unknown extension fails before any work
     scenario = load_input(a.file)
     data = build(scenario, fmt, branding=_branding(a))
@@ -62,10 +87,17 @@ def add_report_command(sub: argparse._SubParsersAction) -> None:
     kinds = ", ".join(f.extension for f in FORMATS.values())
     s = sub.add_parser(
         "report",
-        help="export a scenario as an offline HTML report, PPTX deck, PDF, XLSX or CSV",
-        description=f"Export a scenario for a client. The extension of --out picks the format ({kinds}).",
+        help="export a scenario as an offline HTML report, PPTX deck, PDF, XLSX or CSV; or the monthly finance pack",
+        description=f"Export a scenario for a client. The extension of --out picks the format ({kinds}). "
+        "With --month, the monthly finance pack (xlsx, html or pdf): spend by model and matter, the "
+        "reconciliation, savings achieved vs the plan of FILE (optional), the forecast and budgets.",
     )
-    s.add_argument("file", help="scenario JSON file (or an HTML report made by roi report)")
+    s.add_argument(
+        "file",
+        nargs="?",
+        help="scenario JSON file (or an HTML report made by roi report); with --month, the plan (file or saved name)",
+    )
+    s.add_argument("--month", metavar="YYYY-MM", help="write the monthly finance pack for this month")
     s.add_argument("--out", required=True, help=f"file to write; its extension is one of {kinds}")
     s.add_argument(
         "--no-branding", action="store_true", help="ignore the firm name, logo and colour in settings"

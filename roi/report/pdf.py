@@ -25,7 +25,11 @@ TIMEOUT_MS = 60_000
 
 def footer_template(rep: Report) -> str:
     """Chromium's footer: firm and scenario on the left, 'Page n of N' on the right."""
-    who = " · ".join(x for x in (rep.branding.firm_name, rep.scenario.name) if x)
+    return footer_html(" · ".join(x for x in (rep.branding.firm_name, rep.scenario.name) if x))
+
+
+def footer_html(who: str) -> str:
+    """A footer naming `who` on the left and 'Page n of N' on the right (the finance pack's too)."""
     return (
         '<div style="width:100%; font-size:9px; color:#57606A; padding:0 14mm; display:flex; '
         "justify-content:space-between; font-family:system-ui, Helvetica, Arial, sans-serif; "

@@ -144,3 +144,18 @@ def test_opening_the_report_page_builds_no_file(monkeypatch):
     assert len(buttons) == len(roi.report.FORMATS)
     assert all(b.proto.HasField("deferred_file_id") and not b.proto.url for b in buttons)
     assert built == []  # built when the button is pressed (pptx and pdf take seconds)
+
+
+def test_the_report_page_offers_the_monthly_finance_pack_once_usage_is_imported(tmp_path):
+    from roi.ui.state import store
+    from roi.usage import ingest
+    from tests.roi.usage.month_end_data import three_months
+
+    at = page("report").run()
+    assert not at.exception
+    assert any("Import usage on the Usage page" in c.value for c in at.caption)
+    ingest(store(), [three_months(tmp_path / "requests.csv")])
+    at = page("report").run()
+    assert not at.exception
+    assert at.selectbox(key=widget_key("pack_month")).options == ["2026-10", "2026-09", "2026-08"]
+    assert any("no savings section" in c.value for c in at.caption)  # the demo has no go-live date

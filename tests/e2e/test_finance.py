@@ -216,3 +216,46 @@ def test_chargeback_per_tag_and_the_billing_file_add_up_to_the_spend(app_page, s
     shot(app_page, "finance-forecast")
     open_usage(app_page)
     delete_every_import(app_page)
+
+
+def test_month_end_savings_against_the_plan_and_the_finance_pack(app_page, shot, tmp_path):
+    """Finance imports three months of gateway logs, sets the day routing went live, sees the
+    savings achieved against the plan, and downloads the month's finance pack from the Report page."""
+    from openpyxl import load_workbook
+
+    from tests.roi.usage.month_end_data import three_months
+
+    open_usage(app_page)
+    delete_every_import(app_page)
+    upload_and_import(app_page, three_months(tmp_path / "gateway-requests.csv"))
+    app_page.goto("/savings")
+    expect(app_page.get_by_role("heading", name="Savings achieved", level=1)).to_be_visible()
+    settled(app_page)
+    expect(app_page.get_by_text("Set the day routing went live")).to_be_visible()
+    # a react-aria date field: year, month and day are spin buttons, typed in turn as a person does
+    app_page.get_by_role("spinbutton", name="year, Routing went live on").click()
+    app_page.keyboard.type("20260901")
+    app_page.get_by_role("button", name="Tuesday, September 1, 2026").click()  # the calendar confirms it
+    settled(app_page)
+    no_errors(app_page)
+    expect(metric(app_page, "Achieved saving to date (computed)")).to_have_text(CENTS)
+    expect(app_page.get_by_text(re.compile("model mix before go-live"))).to_be_visible()
+    expect(app_page.locator(".js-plotly-plot")).to_have_count(1)
+    shot(app_page, "finance-savings")
+
+    # through the menu, as a person goes (a new address would be a new session, without the date)
+    app_page.get_by_test_id("stSidebarNav").get_by_role("link", name="Report", exact=True).click()
+    expect(app_page.get_by_role("heading", name="Report", level=1)).to_be_visible()
+    settled(app_page)
+    expect(app_page.get_by_text(re.compile("savings against"))).to_be_visible()  # the go-live date stayed
+    with app_page.expect_download() as download:
+        app_page.get_by_role("button", name="Finance pack (XLSX)").click()
+    path = tmp_path / "pack.xlsx"
+    download.value.save_as(path)
+    assert download.value.suggested_filename == "finance-pack-2026-10.xlsx"
+    wb = load_workbook(path)
+    assert {"Spend by model", "By matter", "Savings", "Forecast", "Budgets"} <= set(wb.sheetnames)
+    months = [r[0] for r in wb["Savings"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert months == ["2026-09", "2026-10"]
+    open_usage(app_page)
+    delete_every_import(app_page)
