@@ -44,7 +44,7 @@ def chargeback_file(store, priced, a: argparse.Namespace) -> int:
         raise CommandLineError(f"--chargeback {a.chargeback}: expected a .csv or .xlsx file name")
     if a.shared is not None and not 0 <= a.shared < 1e12:
         raise CommandLineError(f"--shared {a.shared:g}: expected an amount in USD, 0 or more")
-    lines = chargeback(priced, rules(store), month=a.month, shared_usd=a.shared or 0.0)
+    lines = chargeback(priced, rules(store), month=a.month, shared_usd=a.shared or 0.0, basis=a.basis)
     data = chargeback_xlsx(lines) if out.suffix.lower() == ".xlsx" else table_csv(lines)
     try:
         out.write_bytes(data)

@@ -190,6 +190,12 @@ def add_usage_commands(sub: argparse._SubParsersAction) -> None:
         help="with --chargeback: a shared cost (platform, routing set-up) spread by each line's share of spend",
     )
     s.add_argument(
+        "--basis",
+        choices=("computed", "bill"),
+        default="computed",
+        help="with --chargeback: charge the catalog's prices (default) or the bill, spread over the usage it paid for",
+    )
+    s.add_argument(
         "--focus",
         metavar="OUT",
         help="write the usage as FinOps FOCUS 1.2 cost and usage rows to OUT.csv",

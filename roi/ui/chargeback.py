@@ -9,7 +9,7 @@ import streamlit as st
 from roi.errors import UsageFormatError
 from roi.report.chargeback import chargeback_xlsx, table_csv
 from roi.ui.state import flash, store, widget_key
-from roi.usage.allocation import RULE_KINDS, Rule, chargeback, save_rules
+from roi.usage.allocation import BASES, RULE_KINDS, Rule, chargeback, save_rules
 from roi.usage.allocation_view import unmapped
 
 RULE_COLUMNS = ["kind", "key", "matter", "client"]
@@ -71,6 +71,18 @@ def chargeback_downloads(priced: pd.DataFrame, month: str | None, rule_list: lis
         format="%.2f",
         key=widget_key("chargeback_shared"),
     )
+    basis = st.radio(
+        "Charge",
+        BASES,
+        format_func={
+            "computed": "Computed cost (catalog prices)",
+            "bill": "The bill, spread over the usage it paid for",
+        }.get,
+        horizontal=True,
+        key=widget_key("chargeback_basis"),
+        help="With the bill, the file adds up to the imported bill; usage no bill covers keeps its computed "
+        "cost, and credits or fees are lines of their own.",
+    )
     name = f"chargeback-{month or 'all'}"
     builds = (
         ("Chargeback CSV", table_csv, "csv", "text/csv"),
@@ -84,7 +96,9 @@ def chargeback_downloads(priced: pd.DataFrame, month: str | None, rule_list: lis
     for col, (label, build, ext, mime) in zip(st.columns(2), builds, strict=True):
         col.download_button(
             label,
-            data=lambda build=build: build(chargeback(priced, rule_list, month=month, shared_usd=shared)),
+            data=lambda build=build: build(
+                chargeback(priced, rule_list, month=month, shared_usd=shared, basis=basis)
+            ),
             file_name=f"{name}.{ext}",
             mime=mime,
             on_click="ignore",

@@ -31,6 +31,7 @@ BY = ("matter", "client", "team", "tag", "api_key", "user")
 COLUMN = {"team": "project", "tag": "tag", "api_key": "api_key", "user": "user"}
 RULE_KINDS = ("tag", "api_key")
 UNALLOCATED = "(unallocated)"
+BASES = ("computed", "bill")  # what a chargeback charges: the catalog's prices, or the bill
 SUMS = ("cost_usd", "reported_cost_usd", "input_tokens", "output_tokens", "requests")
 
 
@@ -259,10 +260,19 @@ def chargeback(
     *,
     month: str | None = None,
     shared_usd: float = 0.0,
+    basis: str = "computed",
 ) -> pd.DataFrame:
     """One line per matter × model for a billing system (`CHARGEBACK_COLUMNS`), unallocated spend
     as its own matter. `shared_usd` (a monthly platform cost, the routing set-up amortized) is
-    spread by each line's share of the spend. Every money column adds up to its total to the cent."""
+    spread by each line's share of the spend. Every money column adds up to its total to the cent.
+    `basis`: "computed" (the catalog's prices) or "bill" (the bill spread over the usage it paid
+    for, `roi.usage.billed`), so the file adds up to the bill."""
+    if basis not in BASES:
+        raise UsageFormatError("--basis", f"“{basis}”: expected {' or '.join(BASES)}")
+    if basis == "bill":
+        from roi.usage.billed import on_the_bill
+
+        priced = on_the_bill(priced)
     rows, start, end = usage_in(priced, month)
     rows = rows.assign(
         model=rows["model"].fillna(rows["model_raw"]) if "model" in rows else rows["model_raw"]

@@ -15,7 +15,7 @@ from roi.cli import main
 from roi.errors import UsageFormatError
 from roi.store import Store
 from roi.usage import ingest, priced_store
-from roi.usage.allocation import BY, Rule, allocate, read_rules_csv, rules, save_rules
+from roi.usage.allocation import BY, Rule, allocate, chargeback, read_rules_csv, rules, save_rules
 
 SPENDLOGS = Path(__file__).resolve().parents[3] / "data" / "usage" / "litellm_spendlogs.csv"
 
@@ -187,3 +187,32 @@ def test_the_chargeback_adds_up_to_the_spend_and_the_shared_cost_and_is_formula_
     assert ws.cell(ws.max_row, 1).value == "total"
     money = [i for i, c in enumerate(CHARGEBACK_COLUMNS, start=1) if c == "total_usd"][0]
     assert ws.cell(ws.max_row, money).value == pytest.approx(round(lines["total_usd"].sum(), 2))
+
+
+def test_a_chargeback_on_the_bill_adds_up_to_the_bill(tmp_path, monkeypatch):
+    """Console usage and its cost export: charged on the bill, November's file is the bill to the
+    cent (the credit its own line); December, which no bill covers, keeps its computed cost."""
+    import csv
+
+    data = Path(__file__).resolve().parents[3] / "data" / "usage"
+    store = Store(f"sqlite:///{tmp_path / 'roi.db'}")
+    ingest(store, [data / "anthropic_console_usage.csv", data / "anthropic_console_cost.csv"])
+    priced = priced_store(store)
+    billed = priced[priced["kind"] == "cost"]["reported_cost_usd"].sum()
+    nov = chargeback(priced, [], month="2025-11", basis="bill")
+    assert (
+        round(nov["cost_usd"].sum(), 2)
+        == round(billed, 2)
+        != round(chargeback(priced, [], month="2025-11")["cost_usd"].sum(), 2)
+    )
+    assert "(no model)" in set(nov["model"])  # the credit is a line of its own
+    dec = chargeback(priced, [], month="2025-12", basis="bill")
+    assert dec["cost_usd"].sum() == pytest.approx(chargeback(priced, [], month="2025-12")["cost_usd"].sum())
+    with pytest.raises(UsageFormatError, match="basis"):
+        chargeback(priced, [], basis="invoice")
+    store.dispose()
+    monkeypatch.setenv("ROI_DATABASE_URL", f"sqlite:///{tmp_path / 'roi.db'}")
+    out = tmp_path / "nov.csv"
+    assert main(["usage", "--chargeback", str(out), "--month", "2025-11", "--basis", "bill"]) == 0
+    lines = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert sum(round(float(r["total_usd"]) * 100) for r in lines) == round(billed * 100)
