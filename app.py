@@ -11,8 +11,8 @@ state.apply_share_link()
 sidebar()
 
 presentation = st.Page("pages/presentation.py", title="Presentation", icon=":material/slideshow:")
-# Three groups, every page always listed (expanded): what a partner explores, what finance does at
-# month end, what a consultant takes to the client.
+# Groups, every page always listed (expanded): what a partner explores, what finance does at month
+# end, what a consultant takes to the client, and the record an admin reads.
 sections = {
     "Plan": [
         st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
@@ -33,6 +33,7 @@ sections = {
         st.Page("pages/report.py", title="Report", icon=":material/description:"),
         presentation,
     ],
+    "Admin": [st.Page("pages/audit.py", title="Audit log", icon=":material/history:")],
 }
 pages = [p for group in sections.values() for p in group]
 # Presentation mode takes the whole screen: the slides are the only page, so there is no menu (and

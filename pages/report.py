@@ -3,7 +3,7 @@
 import streamlit as st
 
 from roi.errors import RoiError
-from roi.report import FORMATS, build
+from roi.report import FORMATS, export
 from roi.report.branding import load_branding, save_branding
 from roi.report.formats import file_name
 from roi.report.html import scenario_from_html
@@ -36,7 +36,7 @@ if result is not None:
     for col, (fmt, spec) in zip(cols, FORMATS.items(), strict=True):
         col.download_button(
             spec.label,
-            data=lambda fmt=fmt, r=result, b=branding: build(r, fmt, branding=b),
+            data=lambda fmt=fmt, r=result, b=branding: export(store(), r, fmt, branding=b),
             file_name=file_name(s, fmt),
             mime=spec.mime,
             on_click="ignore",

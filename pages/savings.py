@@ -19,7 +19,8 @@ c1, c2 = st.columns(2)
 go_live = c1.date_input(
     "Routing went live on",
     value=s.go_live,
-    max_value=date.today(),
+    min_value=date(2020, 1, 1),
+    max_value=date(date.today().year + 5, 12, 31),  # a go-live still ahead is planning, not an error
     key=seeded_key("go_live"),
     help="Saved with the scenario. Months from this day on are compared with the plan.",
 )

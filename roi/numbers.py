@@ -71,6 +71,11 @@ def money_ticks(lo: float, hi: float, *, target: int = 5) -> list[tuple[float, s
     return list(zip(values, labels, strict=True))
 
 
+def cents(x: float) -> float:
+    """Dollars rounded to the cent, half a cent away from zero (as `money_cents` shows them), never -0.0."""
+    return float(Decimal(repr(float(x))).quantize(Decimal("0.01"), ROUND_HALF_UP)) + 0.0
+
+
 def money_cents(x: float | None) -> str:
     """Dollars to the cent with thousands separators, for finance views: `$1,234.56`, `-$1.00`.
     (`money` rounds to whole dollars for headline figures.)"""

@@ -20,6 +20,7 @@ from roi.cli.evals import add_evals_command
 from roi.cli.month_end import add_month_end_commands
 from roi.cli.report import add_report_command
 from roi.cli.scenario import add_scenario_commands
+from roi.cli.serve import add_serve_command
 from roi.cli.store import add_db_command, add_store_commands
 from roi.cli.usage import add_usage_commands
 from roi.errors import RoiError
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_evals_command(sub)  # evaluate
     add_db_command(sub)  # db
     add_report_command(sub)  # report
+    add_serve_command(sub)  # serve
     return p
 
 

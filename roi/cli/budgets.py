@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from roi.cli.common import open_store
+from roi.cli.common import open_store, read_text_file
 from roi.cli.text import table
 from roi.errors import CommandLineError
 
@@ -38,12 +38,7 @@ def cmd_list(a: argparse.Namespace) -> int:
 def cmd_load(a: argparse.Namespace) -> int:
     from roi.usage.budgets import read_budgets_csv, save_budgets
 
-    path = Path(a.file)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise CommandLineError(f"{a.file}: cannot read the file ({exc.strerror})") from None
-    new = read_budgets_csv(text, path.name)
+    new = read_budgets_csv(read_text_file(a.file, error=CommandLineError), Path(a.file).name)
     save_budgets(open_store(), new)
     print(f"{len(new)} budget(s) saved")
     return 0

@@ -10,6 +10,16 @@ from roi.errors import RoiError, StoreError
 from roi.store import Store, app_home, default_url
 
 
+def read_text_file(path: str | Path, *, error: type[RoiError] = RoiError) -> str:
+    """A small UTF-8 text file the user names (rules, budgets); unreadable or not UTF-8 is theirs to fix."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise error(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text (byte {exc.start}); save it as CSV UTF-8") from None
+
+
 def write_file(path: str | Path, data: str | bytes, *, error: type[RoiError] = RoiError) -> None:
     """Write `data` to `path` (an --out option); a missing folder or no permission is the user's to fix."""
     out = Path(path)

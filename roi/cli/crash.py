@@ -41,7 +41,7 @@ def _secrets(argv: Sequence[str]) -> list[str]:
     argv = list(argv)
     for i, arg in enumerate(argv):
         flag, _, value = arg.partition("=")
-        if flag in SECRET_FLAGS:
+        if len(flag) > 4 and any(f.startswith(flag) for f in SECRET_FLAGS):  # argparse takes "--web"
             found.append(value or (argv[i + 1] if i + 1 < len(argv) else ""))
     # very short values would blank out ordinary words; inside a URL the pattern still masks them
     return sorted({s for s in found if len(s) >= 4}, key=len, reverse=True)

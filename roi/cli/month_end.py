@@ -8,7 +8,7 @@ import argparse
 import json
 from pathlib import Path
 
-from roi.cli.common import open_store
+from roi.cli.common import open_store, read_text_file
 from roi.cli.text import table
 from roi.errors import CommandLineError
 
@@ -45,7 +45,10 @@ def chargeback_file(store, priced, a: argparse.Namespace) -> int:
     if a.shared is not None and not 0 <= a.shared < 1e12:
         raise CommandLineError(f"--shared {a.shared:g}: expected an amount in USD, 0 or more")
     lines = chargeback(priced, rules(store), month=a.month, shared_usd=a.shared or 0.0, basis=a.basis)
+    from roi.store.access import record
+
     data = chargeback_xlsx(lines) if out.suffix.lower() == ".xlsx" else table_csv(lines)
+    record(store, store.actor, "export_usage", f"chargeback {out.name} ({a.basis})")
     try:
         out.write_bytes(data)
     except OSError as exc:
@@ -61,12 +64,7 @@ def cmd_matters(a: argparse.Namespace) -> int:
 
     store = open_store()
     if a.load:
-        path = Path(a.load)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as exc:
-            raise CommandLineError(f"{a.load}: cannot read the file ({exc.strerror})") from None
-        new = read_rules_csv(text, path.name)
+        new = read_rules_csv(read_text_file(a.load, error=CommandLineError), Path(a.load).name)
         save_rules(store, new)
         print(f"{len(new)} rule(s) saved")
         return 0

@@ -119,14 +119,17 @@ def _focus_file(store, priced, a: argparse.Namespace) -> int:
     if out.suffix.lower() != ".csv":
         raise CommandLineError(f"--focus {a.focus}: expected a .csv file name")
     priced = in_month(priced, a.month)
+    from roi.store.access import record
+
     rows = focus_frame(priced, aliases=aliases(store))
+    record(store, store.actor, "export_usage", f"FOCUS {out.name}")
     try:
         out.write_bytes(table_csv(rows))
     except OSError as exc:
         raise CommandLineError(f"{out}: cannot write the file ({exc.strerror})") from None
-    billed, effective = (sum(v for v in rows[c] if v is not None) for c in ("BilledCost", "EffectiveCost"))
+    billed, listed = (sum(v for v in rows[c] if v is not None) for c in ("BilledCost", "ListCost"))
     print(
-        f"{out}: {len(rows)} FOCUS 1.2 row(s), billed {money_cents(billed)}, effective {money_cents(effective)}"
+        f"{out}: {len(rows)} FOCUS 1.2 row(s), billed {money_cents(billed)}, at list prices {money_cents(listed)}"
     )
     if left_out := unpriced_models(priced):
         print(f"note: not priced, left out (map the model first): {', '.join(left_out)}")

@@ -102,6 +102,9 @@ class Runner:
     def open_run(self, run_id: int | None) -> int:
         """Record a new run, or reopen one to resume; refused (nothing written) when a model or judge
         of the run has no price, so the spend cap is never blind."""
+        from roi.store.access import check
+
+        check(self.store.actor, "run_eval")
         with self.store.engine.begin() as conn:
             if run_id is None:
                 check_priced(self.set, self.cfg.models)
@@ -254,7 +257,11 @@ class Runner:
     async def run(
         self, run_id: int | None = None, on_progress: Callable[[Progress], None] | None = None
     ) -> int:
+        from roi.store.access import record
+
         run_id = self.open_run(run_id)
+        models = ", ".join(self.cfg.models)
+        record(self.store, self.store.actor, "run_eval", f"run {run_id}: {self.set.name} on {models}")
         todo = self.pending(run_id)
         if self.cfg.batch:
             await self._run_batch(run_id, todo, on_progress)

@@ -62,6 +62,14 @@ def build(
     return render(build_report(result, branding=branding, generated=generated), fmt)
 
 
+def export(store: Any, result: Result, fmt: str, *, branding: Branding | None = None) -> bytes:
+    """`build` for a signed-in user: refused unless they may export reports, and recorded."""
+    from roi.store.access import guarded
+
+    with guarded(store, "export_report", f"“{result.scenario.name}” as {fmt}"):
+        return build(result, fmt, branding=branding)
+
+
 def __getattr__(name: str) -> Any:
     """`Report` and `build_report` from roi.report.content, imported when first asked for."""
     if name in ("Report", "build_report"):
@@ -78,6 +86,7 @@ __all__ = [
     "Report",
     "build",
     "build_report",
+    "export",
     "file_name",
     "format_for_path",
     "render",

@@ -125,6 +125,9 @@ def load_branding(store: Store) -> Branding:
 
 def save_branding(store: Store, b: Branding) -> None:
     """Replace the saved branding in one transaction (a second writer at the same time is retried once)."""
+    from roi.store.access import check, record
+
+    check(store.actor, "settings")
     values = {KEYS["firm_name"]: b.firm_name, KEYS["accent"]: b.accent}
     if b.logo_png is not None:
         values[KEYS["logo"]] = base64.b64encode(b.logo_png).decode("ascii")
@@ -137,6 +140,7 @@ def save_branding(store: Store, b: Branding) -> None:
                     insert(settings_table),
                     [{"key": k, "value": v, "updated_at": now} for k, v in values.items()],
                 )
+            record(store, store.actor, "settings", "branding (firm name, accent colour, logo)")
             return
         except IntegrityError:
             if attempt:

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from roi import __version__, charts
-from roi.numbers import money_cents
+from roi.numbers import cents, money_cents
 from roi.report.branding import Branding
 from roi.report.tables import COUNT, MONEY, PCT, SHARE, Column, Table
 from roi.scenario import Scenario
@@ -55,7 +55,7 @@ def _table(name: str, cols: list[Column], rows: list[list]) -> Table:
         cols,
         [
             [
-                round(float(v), 2) + 0.0 if m and isinstance(v, int | float) and v == v else v
+                cents(v) if m and isinstance(v, int | float) and v == v else v
                 for v, m in zip(r, money, strict=True)
             ]
             for r in rows
@@ -251,10 +251,12 @@ def build_pack(
     """Everything in the pack for `month` (YYYY-MM), computed once."""
     from roi.errors import UsageFormatError
     from roi.numbers import day_span
+    from roi.store.access import check, record
     from roi.usage import priced_store
     from roi.usage.allocation import month_period, rules, usage_in
     from roi.usage.pricing import aliases
 
+    check(store.actor, "export_usage")
     _, last = month_period(month)
     priced = priced_store(store)
     rows, _, _ = usage_in(priced, month)
@@ -268,7 +270,8 @@ def build_pack(
         _by_matter(priced, month, rule_list),
         _reconciliation(priced, month),
         _savings(priced, month, scenario, aliases(store)),
-        _forecast(priced, growth),
+        _forecast(priced[priced["start"] < pd.Timestamp(last, tz="UTC") + pd.Timedelta(days=1)], growth),
         _budgets(priced, month, store, rule_list),
     ]
+    record(store, store.actor, "export_usage", f"finance pack {month}")
     return Pack(month, seen, sections, branding or Branding(), generated or date.today())

@@ -7,6 +7,7 @@ replaced fails with ConflictError instead of silently overwriting their change.
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +23,7 @@ from sqlalchemy.orm import sessionmaker
 
 from roi.errors import ConflictError, StoreError
 from roi.scenario import Scenario, load_scenario
+from roi.store.access import LOCAL, Actor, check, record
 from roi.store.models import RevisionRow, ScenarioRow, utcnow
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -88,6 +90,13 @@ class Store:
         self.engine = create_engine(self.url, future=True)
         migrate(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+        self.actor: Actor = LOCAL  # who acts through this handle (roi.store.access)
+
+    def as_actor(self, actor: Actor) -> Store:
+        """This store (same engine and pool) acting for `actor`: a signed-in session's handle."""
+        other = copy.copy(self)
+        other.actor = actor
+        return other
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -98,6 +107,7 @@ class Store:
         `expected_revision` is the revision the user started from (None for a new name). If the
         stored scenario has moved on since, nothing is written and ConflictError says so.
         """
+        check(self.actor, "save_scenario")
         name = scenario.name
         doc = scenario.to_json()
         with self._session.begin() as session:
@@ -135,6 +145,7 @@ class Store:
                         f"(now revision {current}); reload it and apply your changes again"
                     )
             session.add(RevisionRow(scenario_id=row.id, revision=new, document=doc, note=note))
+        record(self, self.actor, "save_scenario", f"“{name}” revision {new}")
         return new
 
     def save_edited(
@@ -182,11 +193,13 @@ class Store:
             return [tuple(r) for r in session.execute(q)]
 
     def delete_scenario(self, name: str) -> None:
+        check(self.actor, "delete_scenario")
         with self._session.begin() as session:
             row = session.scalar(select(ScenarioRow).where(ScenarioRow.name == name))
             if row is None:
                 raise StoreError(f'no saved scenario named "{name}"')
             session.delete(row)
+        record(self, self.actor, "delete_scenario", f"“{name}”")
 
 
 def open_store(url: str | None = None) -> Store:

@@ -204,3 +204,17 @@ class BudgetAlertRow(Base):
     month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
     threshold: Mapped[int] = mapped_column(Integer, primary_key=True)  # 80 / 90 / 100 (% of budget)
     posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what, when, in which workspace. Append-only: the database refuses an UPDATE or a
+    DELETE of it (a trigger, migration 0007)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user: Mapped[str] = mapped_column(String(300))
+    workspace: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -60,6 +60,14 @@ def rules_editor(priced: pd.DataFrame, current: list[Rule]) -> None:
             st.dataframe(todo, hide_index=True, width="stretch")
 
 
+def _export(build, file_name: str, priced, rule_list, month, shared: float, basis: str) -> bytes:
+    """The chargeback file, refused to a role that may not export usage, and recorded."""
+    from roi.store.access import guarded
+
+    with guarded(store(), "export_usage", f"chargeback {file_name} ({basis})"):
+        return build(chargeback(priced, rule_list, month=month, shared_usd=shared, basis=basis))
+
+
 def chargeback_downloads(priced: pd.DataFrame, month: str | None, rule_list: list[Rule]) -> None:
     """The file a billing system takes: one line per matter × model, as CSV or a workbook."""
     st.subheader("Chargeback file")
@@ -96,8 +104,8 @@ def chargeback_downloads(priced: pd.DataFrame, month: str | None, rule_list: lis
     for col, (label, build, ext, mime) in zip(st.columns(2), builds, strict=True):
         col.download_button(
             label,
-            data=lambda build=build: build(
-                chargeback(priced, rule_list, month=month, shared_usd=shared, basis=basis)
+            data=lambda build=build, ext=ext: _export(
+                build, f"{name}.{ext}", priced, rule_list, month, shared, basis
             ),
             file_name=f"{name}.{ext}",
             mime=mime,

@@ -26,7 +26,7 @@ from roi import share
 from roi.engine import Result, check, compute
 from roi.errors import ScenarioError
 from roi.scenario import Scenario, demo_scenario
-from roi.store import Store, open_store
+from roi.store import Store, access, open_store
 
 T = TypeVar("T")
 SEEDED = "scn:"
@@ -285,6 +285,17 @@ def watch_run(run_id: int | None) -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def store() -> Store:
+def _shared_store() -> Store:
     """One store (engine and connection pool) per server process; migrations run once here."""
     return open_store()
+
+
+def session_actor() -> access.Actor:
+    """Who this browser session acts as. Without sign-in configured the app is the laptop's, open
+    on localhost: the local user, who may do everything (`roi.store.access.LOCAL`)."""
+    return access.LOCAL
+
+
+def store() -> Store:
+    """The process's store, acting for this session's user: `roi` refuses what their role may not do."""
+    return _shared_store().as_actor(session_actor())

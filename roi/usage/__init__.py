@@ -128,8 +128,10 @@ def ingest(
 ) -> Ingested:
     """Import a batch: every source is read and checked first, then all are stored in one
     transaction (a bad source stores nothing). Per-request logs go through the engine."""
+    from roi.store.access import check, record
     from roi.usage.engine.imports import commit_prepared, prepare_local
 
+    check(store.actor, "import")
     engine = [s for s in sources if engine_source(s, format, mapping)]
     others = [s for s in sources if not any(s is e for e in engine)]
     prepared = []
@@ -160,6 +162,7 @@ def ingest(
     doc["replaced"] = sum(s.replaced for s in summaries)
     doc["warnings"] = [w for s in summaries for w in s.warnings]
     doc["notes"] = [n for s in summaries for n in s.notes]
+    record(store, store.actor, "import", "; ".join(f"{s.file_name}: {s.describe()}" for s in summaries))
     return Ingested(summaries, doc)
 
 

@@ -61,7 +61,9 @@ def save_rules(store: Store, new: list[Rule]) -> None:
         if (r.kind, r.key) in seen:
             raise UsageFormatError("rules", f"{r.kind} “{r.key}” has two rules", column="key")
         seen.add((r.kind, r.key))
-    with store.engine.begin() as conn:
+    from roi.store.access import guarded
+
+    with guarded(store, "edit_rules", f"{len(new)} rule(s)"), store.engine.begin() as conn:
         conn.execute(delete(AllocationRule))
         for r in new:
             conn.execute(

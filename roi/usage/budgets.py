@@ -23,7 +23,7 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 
 from roi.errors import UsageFormatError
-from roi.numbers import money_cents
+from roi.numbers import cents, money_cents
 from roi.store import Store
 from roi.store.models import BudgetAlertRow, BudgetRow
 from roi.usage.allocation import Rule, daily_spend, month_period
@@ -52,12 +52,13 @@ def budgets(store: Store) -> list[Budget]:
     return [Budget(*r) for r in rows]
 
 
-def checked(new: list[Budget], name: str = "budgets") -> list[Budget]:
-    """Budgets as typed (the app's table, a CSV), refused whole with the row that is wrong."""
+def checked(new: list[Budget], name: str = "budgets", first_row: int | None = None) -> list[Budget]:
+    """Budgets as typed (the app's table, a CSV whose first budget is on line `first_row`),
+    refused whole with the row that is wrong."""
     seen: set[tuple[str, str]] = set()
     out = []
-    for i, b in enumerate(new, start=1):
-        where = {"row": i} if name != "budgets" else {}
+    for i, b in enumerate(new, start=first_row or 1):
+        where = {"row": i} if first_row else {}
         scope, key = b.scope.strip().lower(), ("" if b.scope.strip().lower() == "total" else b.key.strip())
         if scope not in SCOPES:
             raise UsageFormatError(
@@ -80,8 +81,10 @@ def checked(new: list[Budget], name: str = "budgets") -> list[Budget]:
 
 def save_budgets(store: Store, new: list[Budget]) -> None:
     """Replace the budgets (the app's table and `roi budgets load` edit them whole)."""
+    from roi.store.access import guarded
+
     new = checked(new)
-    with store.engine.begin() as conn:
+    with guarded(store, "edit_budgets", f"{len(new)} budget(s)"), store.engine.begin() as conn:
         conn.execute(delete(BudgetRow))
         for b in new:
             conn.execute(insert(BudgetRow).values(scope=b.scope, key=b.key, monthly_usd=b.monthly_usd))
@@ -91,7 +94,12 @@ def read_budgets_csv(text: str, name: str = "budgets.csv") -> list[Budget]:
     """Budgets from a CSV with columns scope, key, monthly_usd (the export of the app's table)."""
     import io
 
-    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+        raise UsageFormatError(
+            name, f"not a CSV of scope, key, monthly_usd ({str(exc).splitlines()[0]})"
+        ) from None
     df.columns = [c.strip().lower() for c in df.columns]
     for c in ("scope", "monthly_usd"):
         if c not in df.columns:
@@ -103,7 +111,7 @@ def read_budgets_csv(text: str, name: str = "budgets.csv") -> list[Budget]:
         except ValueError:
             raise UsageFormatError(name, "expected an amount in USD", row=i, column="monthly_usd") from None
         out.append(Budget(str(r["scope"]), str(r.get("key", "")), usd))
-    return checked(out, name)
+    return checked(out, name, first_row=2)
 
 
 @dataclass
@@ -127,6 +135,8 @@ class BudgetState:
         if self.status == CROSSED:
             return f"{head}; crossed on {self.crossing_day:%d %b}"
         tail = f"forecast {money_cents(self.forecast_usd)} at month end"
+        if self.spent_usd == 0 and self.forecast_usd == 0 and b.scope != "total":
+            tail += f"; no spend recorded for this {b.scope} (check its name against the Chargeback page)"
         if self.status == WILL_CROSS:
             return f"{head}; {tail}, crossing around {self.crossing_day:%d %b}"
         return f"{head}; {tail}"
@@ -137,8 +147,8 @@ class BudgetState:
             "key": self.budget.key,
             "monthly_usd": self.budget.monthly_usd,
             "month": self.month,
-            "spent_usd": round(self.spent_usd, 2),
-            "forecast_usd": round(self.forecast_usd, 2),
+            "spent_usd": cents(self.spent_usd),
+            "forecast_usd": cents(self.forecast_usd),
             "status": self.status,
             "crossing_day": self.crossing_day.isoformat() if self.crossing_day else None,
             "thresholds_reached": self.reached,
@@ -165,22 +175,27 @@ def check(
     seen_to = min(in_month["start"].max().date(), last) if len(in_month) else first - timedelta(days=1)
     total = daily_spend(priced, None, month)
     spent_total = float(total["cost_usd"].sum())
+    latest = latest_month(priced) or month
     ahead = 0.0  # the firm's forecast spend for the rest of the month
     if seen_to < last:
-        f = forecast(priced, 1)
+        f = forecast(priced, min(max((pd.Period(month, "M") - pd.Period(latest, "M")).n + 1, 1), 24))
         row = f.months[f.months["month"] == month]
         if len(row):
             ahead = max(float(row["cost_usd"].iloc[0]) - spent_total, 0.0)
-    by_scope = {}
-    out = []
+    # a budget's part of what is ahead: its share of the month so far, or, before any spend this
+    # month, of the latest month with spend
+    ref_month = month if spent_total > 0 else min(latest, month)
+    out, daily_by, ref_by = [], {}, {}
     for b in budget_list:
-        if b.scope not in by_scope:
+        if b.scope not in daily_by:
             by = None if b.scope == "total" else b.scope
-            by_scope[b.scope] = daily_spend(priced, by, month, rule_list)
-        daily = by_scope[b.scope]
+            daily_by[b.scope] = daily_spend(priced, by, month, rule_list)
+            ref = daily_spend(priced, by, ref_month, rule_list)
+            ref_by[b.scope] = ref.groupby("key")["cost_usd"].sum() / max(float(ref["cost_usd"].sum()), 1e-12)
+        daily = daily_by[b.scope]
         mine = daily[daily["key"] == b.key].groupby("day")["cost_usd"].sum()
         spent = float(mine.sum())
-        share = spent / spent_total if spent_total > 0 else 0.0
+        share = 1.0 if b.scope == "total" else float(ref_by[b.scope].get(b.key, 0.0))
         out.append(_state(b, month, mine, spent, spent + ahead * share, seen_to, last))
     return out
 
@@ -227,6 +242,9 @@ def message(s: BudgetState, threshold: int) -> dict:
 def alert(store: Store, states: list[BudgetState], post) -> list[tuple[BudgetState, int]]:
     """Post the highest newly crossed threshold of each budget with `post(payload: bytes)`, then
     record every threshold reached; a failed post records nothing, so the next check retries."""
+    from roi.store.access import check, record
+
+    check(store.actor, "post_alerts")
     sent = []
     for s in states:
         new = [t for t in s.reached if t not in _posted(store, s)]
@@ -240,12 +258,14 @@ def alert(store: Store, states: list[BudgetState], post) -> list[tuple[BudgetSta
                         scope=s.budget.scope, key=s.budget.key, month=s.month, threshold=t
                     )
                 )
+        record(store, store.actor, "post_alerts", f"{s.budget.label} {s.month}: {max(new)}%")
         sent.append((s, max(new)))
     return sent
 
 
 def webhook_poster(url: str, timeout: float = 10.0):
     """`post` for `alert`: JSON to an http(s) webhook. Errors never show the URL (it is a secret)."""
+    from http.client import HTTPException
     from urllib.error import HTTPError, URLError
     from urllib.parse import urlsplit
     from urllib.request import Request, urlopen
@@ -264,7 +284,7 @@ def webhook_poster(url: str, timeout: float = 10.0):
             raise RoiError(
                 f"the webhook answered HTTP {exc.code}; nothing recorded, the next check retries"
             ) from None
-        except (URLError, OSError) as exc:
+        except (URLError, OSError, HTTPException) as exc:
             reason = getattr(exc, "reason", exc)
             raise RoiError(
                 f"the webhook could not be reached ({reason.__class__.__name__}); the next check retries"

@@ -13,7 +13,8 @@ Why the rows look as they do:
   PricingUnit is "1000000 Tokens": the price lists' $/MTok (UnitFormat wants a whole number).
 - Costs are the catalog's (`roi.usage.pricing.price`, each bucket priced alone): list =
   contracted = effective, as the store knows no discount (custom prices stand for both).
-- Nothing is counted twice. EffectiveCost is the computed cost, on usage rows. BilledCost is the
+- Nothing is counted twice. EffectiveCost is the computed cost, on usage rows (the billed amount
+  where a bill covers them, as ContractedCost: no commitment is in play). BilledCost is the
   bill where a cost export was imported: each bill period (model × the export's bucket, a day)
   is spread over the usage rows it covers by their computed cost, so BilledCost adds up to the
   bill; usage no bill covers is billed at its computed cost (a gateway's own spend figure is not
@@ -204,6 +205,16 @@ def _billed(usage: pd.DataFrame, bill: pd.DataFrame) -> pd.DataFrame:
     share = w / w.groupby(group).transform("sum")
     usage = usage.reset_index(drop=True)
     usage["BilledCost"] = np.where(hit, np.round(m["_amount"] * share, 10), usage["EffectiveCost"])
+    # with no commitment or discount in play, what was paid is the effective and contracted cost;
+    # ListCost keeps the catalog's price (a gap between them is the bill's, not a discount)
+    for c in ("EffectiveCost", "ContractedCost"):
+        usage[c] = np.where(hit, usage["BilledCost"], usage[c])
+    quantity = usage["PricingQuantity"].astype(float)
+    usage["ContractedUnitPrice"] = np.where(
+        hit & (quantity > 0),
+        np.round(usage["ContractedCost"].astype(float) / quantity.where(quantity > 0, 1.0), 10),
+        usage["ContractedUnitPrice"],
+    )
     usage["x_BilledCostSource"] = np.where(hit, "bill", "computed")
     used = set(zip(m.loc[hit, "_key"], m.loc[hit, "_pstart"], strict=True))
     left = [(k, s) not in used for k, s in zip(bill["_key"], bill["_start"], strict=True)]

@@ -236,7 +236,9 @@ def _same(a: object, b: object) -> bool:
 
 
 def delete_import(store: Store, import_id: int) -> None:
-    with store.engine.begin() as conn:
+    from roi.store.access import guarded
+
+    with guarded(store, "delete_import", f"import #{import_id}"), store.engine.begin() as conn:
         conn.execute(delete(UsageRequestId).where(UsageRequestId.import_id == import_id))
         conn.execute(delete(UsageRow).where(UsageRow.import_id == import_id))
         conn.execute(delete(UsageImport).where(UsageImport.id == import_id))

@@ -53,6 +53,9 @@ def aliases(store: Store) -> dict[str, Alias]:
 
 def set_alias(store: Store, model_raw: str, alias: Alias) -> None:
     """Map a model name from the files to a catalog model, or to a custom model with typed prices."""
+    from roi.store.access import check, record
+
+    check(store.actor, "map_model")
     if not alias.custom:
         resolve_model_ref(alias.model_id)  # raises UnknownModelError for a typo
     with store.engine.begin() as conn:
@@ -67,6 +70,12 @@ def set_alias(store: Store, model_raw: str, alias: Alias) -> None:
                 cache_read=alias.cache_read,
             )
         )
+    record(
+        store,
+        store.actor,
+        "map_model",
+        f"{model_raw} -> {alias.model_id}" + (" (typed prices)" if alias.custom else ""),
+    )
 
 
 @lru_cache(maxsize=4096)

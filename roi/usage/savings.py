@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from roi.errors import ScenarioError
+from roi.numbers import cents
 from roi.scenario import Scenario
 from roi.tokens import total_input
 from roi.usage.pricing import Alias, price
@@ -54,7 +55,7 @@ class Savings:
         """The `roi savings --json` document."""
 
         def num(v: object) -> float | None:
-            return None if v is None or v != v else round(float(v), 2)  # type: ignore[arg-type]
+            return None if v is None or v != v else cents(v)  # type: ignore[arg-type]
 
         return {
             "go_live": self.go_live.isoformat(),
@@ -93,13 +94,27 @@ def _mix(before: pd.DataFrame, by_requests: bool) -> dict[str, float]:
     return {str(k): float(v / w.sum()) for k, v in w.sort_values(ascending=False).items()}
 
 
+def _cost(
+    rows: pd.DataFrame, amap: dict[str, Alias], as_of: date | None, discount: dict[str, float]
+) -> np.ndarray:
+    """The rows priced with the catalog (at `as_of`, else each day's), less the scenario's
+    negotiated discount on each model (the plan's prices are the discounted ones)."""
+    p = price(rows, amap, as_of=as_of)
+    off = p["model"].map(lambda m: discount.get(m, 0.0)).to_numpy(dtype=float)
+    return p["cost_usd"].to_numpy(dtype=float) * (1 - off)
+
+
 def _repriced(
-    rows: pd.DataFrame, mix: dict[str, float], amap: dict[str, Alias], as_of: date | None
+    rows: pd.DataFrame,
+    mix: dict[str, float],
+    amap: dict[str, Alias],
+    as_of: date | None,
+    discount: dict[str, float] | None = None,
 ) -> np.ndarray:
     """The rows' cost had their tokens gone to the mix's models instead."""
     total = np.zeros(len(rows))
     for model_raw, share in mix.items():
-        total += share * price(rows.assign(model_raw=model_raw), amap, as_of=as_of)["cost_usd"].to_numpy()
+        total += share * _cost(rows.assign(model_raw=model_raw), amap, as_of, discount or {})
     return total
 
 
@@ -114,6 +129,30 @@ def _scenario_amap(s: Scenario, amap: dict[str, Alias]) -> dict[str, Alias]:
 
 def _days(month: str) -> int:
     return calendar.monthrange(int(month[:4]), int(month[5:]))[1]
+
+
+def _span(usage: pd.DataFrame) -> tuple[date, date]:
+    """First and last day the usage covers (a bucket's end counts, as in the forecast's history)."""
+    last = usage["end"].fillna(usage["start"] + pd.Timedelta(days=1)).max() - pd.Timedelta(microseconds=1)
+    return usage["start"].min().date(), last.date()
+
+
+def _months_from(go: date, usage: pd.DataFrame) -> list[str]:
+    """Every month from go-live to the last the data covers, a month with no rows included."""
+    return [str(p) for p in pd.period_range(pd.Period(go, "M"), pd.Period(_span(usage)[1], "M"), freq="M")]
+
+
+def _covered_days(months: pd.Series, go: date, usage: pd.DataFrame) -> list[int]:
+    """Days of each month the imports cover from go-live (not the days that happen to have rows:
+    a weekend without traffic is covered, and counts)."""
+    first, last = _span(usage)
+    first = max(first, go)
+    out = []
+    for m in months:
+        lo = date(int(m[:4]), int(m[5:]), 1)
+        hi = date(lo.year, lo.month, _days(m))
+        out.append(max(0, (min(hi, last) - max(lo, first)).days + 1))
+    return out
 
 
 def achieved(
@@ -163,30 +202,29 @@ def achieved(
         notes.append(f"No usage on or after the go-live date ({go:%d %b %Y}) yet.")
         return Savings(go, label, mix, unit, empty, pd.DataFrame(columns=["model", "seen", "planned"]), notes)
 
-    actual0 = price(after, amap, as_of=s.as_of)["cost_usd"].to_numpy()  # at the plan's prices
+    discount = {m: d.discount for m, d in s.models.items() if d.discount and not d.custom}
     frame = pd.DataFrame(
         {
             "month": after["start"].dt.strftime("%Y-%m"),
-            "day": after["start"].dt.strftime("%Y-%m-%d"),
             "actual_cost_usd": after["cost_usd"].to_numpy(),
             "counterfactual_cost_usd": _repriced(after, mix, amap, None),
-            "actual0": actual0,
-            "counterfactual0": _repriced(after, mix, amap, s.as_of),
+            "actual0": _cost(after, amap, s.as_of, discount),  # at the plan's (discounted) prices
+            "counterfactual0": _repriced(after, mix, amap, s.as_of, discount),
             "volume": _volume(after, by_requests).to_numpy(),
         }
     )
-    months = frame.groupby("month").agg(
-        days=("day", "nunique"),
-        **{
-            c: (c, "sum")
-            for c in ("actual_cost_usd", "counterfactual_cost_usd", "actual0", "counterfactual0", "volume")
-        },
-    )
-    months = months.reset_index()
+    months = frame.groupby("month").sum().reindex(_months_from(go, usage), fill_value=0.0)
+    months = months.rename_axis("month").reset_index()
+    months["days"] = _covered_days(months["month"], go, usage)
     months["achieved_saving_usd"] = months["counterfactual_cost_usd"] - months["actual_cost_usd"]
     result = compute(s)
     months = _against_plan(months, result, s, go, by_requests)
     months["complete"] = months["days"] == months["month"].map(_days)
+    if discount:
+        notes.append(
+            "The plan's prices include the scenario's negotiated discounts; the actual cost is at list "
+            "prices, so the discount shows under prices."
+        )
     if not months["complete"].all():
         notes.append("Partly covered months: " + ", ".join(months.loc[~months["complete"], "month"]) + ".")
     split = _split(after, result)
@@ -198,21 +236,32 @@ _MONEY = ("actual_cost_usd", "counterfactual_cost_usd", "achieved_saving_usd", "
 
 
 def _against_plan(months: pd.DataFrame, result, s: Scenario, go: date, by_requests: bool) -> pd.DataFrame:
-    """Planned saving per month (prorated by the days seen) and the four effects explaining the gap."""
-    p = result.projection
+    """Planned saving per month (prorated by the days covered) and the four effects explaining the
+    gap. Past the scenario's horizon the plan goes on as `roi.finance.project` grows it."""
+    from roi.finance import project
+
     first = pd.Period(go, "M")
     k = np.array([(pd.Period(m, "M") - first).n for m in months["month"]])  # 0 = go-live month
-    in_horizon = k < len(p.months)
-    idx = np.minimum(k, len(p.months) - 1)
+    p = project(
+        spend=result.month1_spend,
+        baseline_spend=result.month1_baseline_spend,
+        error_cost=0.0,
+        baseline_error_cost=0.0,
+        staff_time_value=0.0,
+        growth=s.volume_growth_per_month,
+        horizon_months=int(k.max()) + 1,
+        one_time_cost=0.0,
+        monthly_cost=0.0,
+    )
     seen = months["days"].to_numpy() / months["month"].map(_days).to_numpy()
-    factor = np.where(in_horizon, (1 + s.volume_growth_per_month) ** k * seen, np.nan)
-    planned = np.where(in_horizon, p.spend_saved[idx] * seen, np.nan)
+    factor = (1 + s.volume_growth_per_month) ** k * seen
+    planned = p.spend_saved[k] * seen
     tokens = np.array([t.tokens.total_input_tokens + t.output_tokens for t in s.tasks], dtype=float)
     v = result.matrix.volume
     planned_volume = (v.sum() if by_requests else float(v @ tokens)) * factor
     rate = 0.0 if result.month1_baseline_spend == 0 else p.spend_saved[0] / result.month1_baseline_spend
     with np.errstate(divide="ignore", invalid="ignore"):
-        at_volume = np.where(planned_volume > 0, planned * months["volume"] / planned_volume, np.nan)
+        at_volume = np.where(planned_volume > 0, planned * months["volume"] / planned_volume, planned)
     at_mix = months["counterfactual0"] * rate  # the actual work, the planned saving rate
     at_split = months["counterfactual0"] - months["actual0"]  # the actual work and split, plan prices
     months["planned_saving_usd"] = planned

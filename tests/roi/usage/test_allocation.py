@@ -216,3 +216,9 @@ def test_a_chargeback_on_the_bill_adds_up_to_the_bill(tmp_path, monkeypatch):
     assert main(["usage", "--chargeback", str(out), "--month", "2025-11", "--basis", "bill"]) == 0
     lines = list(csv.DictReader(out.open(encoding="utf-8")))
     assert sum(round(float(r["total_usd"]) * 100) for r in lines) == round(billed * 100)
+
+
+def test_a_chargeback_on_the_bill_of_an_empty_store_is_empty(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'roi.db'}")
+    assert chargeback(priced_store(store), [], basis="bill").empty
+    store.dispose()

@@ -162,3 +162,34 @@ def test_a_webhook_url_never_reaches_the_crash_log():
     url = "https://hooks.slack.com/services/T000/B000/XXXXsecretXXXX"
     assert "XXXXsecretXXXX" not in mask(f"boom posting to {url}", ["budgets", "check", "--webhook", url])
     assert "XXXXsecretXXXX" not in mask(f"boom {url}", ["budgets", "check", f"--webhook={url}"])
+
+
+def test_a_month_with_no_spend_yet_is_forecast_and_shared_as_the_latest_month(store):
+    from roi.usage.forecast import forecast
+
+    priced = priced_store(store)
+    total, matter = check(
+        priced, [Budget("total", "", 1e6), Budget("matter", "M-014", 1e6)], _rules(store), "2026-12"
+    )
+    expected = forecast(priced, 3).months.set_index("month").loc["2026-12", "cost_usd"]
+    assert total.spent_usd == 0 and expected > 0 and total.forecast_usd == pytest.approx(expected)
+    october = allocate(priced, "matter", month="2026-10", rule_list=_rules(store))
+    share = october.groups.set_index("key").loc["M-014", "cost_usd"] / october.total_cost_usd
+    assert matter.forecast_usd == pytest.approx(expected * share, rel=1e-3)
+
+
+def test_a_budgets_file_that_is_not_a_csv_is_refused_with_its_line(tmp_path, capsys):
+    with pytest.raises(UsageFormatError, match="not a CSV"):
+        read_budgets_csv("")
+    with pytest.raises(UsageFormatError, match=r"row 2.*needs the team"):
+        read_budgets_csv("scope,key,monthly_usd\nteam,,10\n")
+    (tmp_path / "latin1.csv").write_bytes("scope,key,monthly_usd\nmatter,Café,10\n".encode("latin-1"))
+    assert main(["budgets", "load", str(tmp_path / "latin1.csv")]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_an_abbreviated_webhook_flag_is_masked_too():
+    from roi.cli.crash import mask
+
+    url = "https://hooks.example/services/T000/B000/XXXXsecretXXXX"
+    assert "XXXXsecretXXXX" not in mask(f"boom {url}", ["budgets", "check", "--web", url])

@@ -130,14 +130,15 @@ def test_the_csv_parses_back_with_utc_dates_and_tags_as_json(store):
     )
 
 
-def test_effective_cost_is_the_computed_cost_and_billed_cost_the_bill_never_both(store):
+def test_list_cost_is_the_catalogs_and_billed_and_effective_cost_the_bill_where_there_is_one(store):
     """Haiku billed 1-15 Oct at less than the catalog; Sonnet and Haiku 16-31 Oct have no bill."""
     ingest(store, [("u.csv", usage_csv(range(1, 32))), ("b.csv", bill_csv(range(1, 16), 0.9, 0.8))])
     priced = priced_store(store)
     frame = focus_frame(priced)
     doc = summary(priced)
-    assert cents(money(frame, "EffectiveCost").sum()) == cents(doc["cost_usd"])
     assert cents(money(frame, "ListCost").sum()) == cents(doc["cost_usd"])
+    # nothing discounted or committed: what was paid is the effective cost (no fake discount)
+    assert (money(frame, "EffectiveCost") == money(frame, "BilledCost")).all()
     billed = frame["x_BilledCostSource"] == "bill"
     assert (
         cents(money(frame[billed], "BilledCost").sum())
@@ -150,7 +151,7 @@ def test_effective_cost_is_the_computed_cost_and_billed_cost_the_bill_never_both
     assert frame["ConsumedQuantity"].notna().all()  # every bill line is carried by usage rows
     # the month restricts both sides: October's bill is all of the bill
     assert len(focus_frame(priced, month="2026-11")) == 0
-    assert cents(money(focus_frame(priced, month="2026-10"), "EffectiveCost").sum()) == cents(doc["cost_usd"])
+    assert cents(money(focus_frame(priced, month="2026-10"), "ListCost").sum()) == cents(doc["cost_usd"])
 
 
 def test_the_sample_bill_is_billed_cost_for_its_month(store):
@@ -159,7 +160,7 @@ def test_the_sample_bill_is_billed_cost_for_its_month(store):
     frame = focus_frame(nov)
     assert cents(money(frame, "BilledCost").sum()) == cents(summary(nov)["reported_cost_usd"])
     usage = frame["ConsumedQuantity"].notna()
-    assert cents(money(frame[usage], "EffectiveCost").sum()) == cents(summary(nov)["cost_usd"])
+    assert cents(money(frame[usage], "ListCost").sum()) == cents(summary(nov)["cost_usd"])
 
 
 def test_rows_without_an_end_are_charged_for_their_hour_or_their_day():

@@ -145,3 +145,25 @@ def parse_date(text: str):
     from datetime import date
 
     return date.fromisoformat(text)
+
+
+def test_each_cause_on_its_own(priced):
+    """A weekend without traffic, a plan whose horizon has ended, a negotiated discount: each moves
+    only the figure it should."""
+    rows, amap = priced
+    base = achieved(rows, parse_scenario(scenario_doc()), amap).months.set_index("month")
+    weekdays = rows[rows["start"].dt.day_of_week < 5]
+    gaps = achieved(weekdays, parse_scenario(scenario_doc()), amap).months.set_index("month")
+    # the weekends are covered (the data ends on Friday 30 October)
+    assert gaps["days"].tolist() == [30, 30] and gaps["complete"].tolist() == [True, False]
+    planned = base["planned_saving_usd"]
+    assert gaps["planned_saving_usd"].tolist() == pytest.approx(
+        [planned["2026-09"], planned["2026-10"] * 30 / 31]
+    )
+    short = achieved(rows, parse_scenario(scenario_doc(horizon_months=1)), amap).months.set_index("month")
+    assert short["planned_saving_usd"].tolist() == pytest.approx(base["planned_saving_usd"].tolist())
+    discounted = scenario_doc(models={"claude-sonnet-4-5": {"discount": 0.3}})
+    d = achieved(rows, parse_scenario(discounted), amap).months.set_index("month").loc["2026-09"]
+    assert d["planned_saving_usd"] == pytest.approx(30 * PER_DAY * 0.7 * (0.7 * SONNET - HAIKU))
+    assert d["task_mix"] == pytest.approx(0) and d["routing_split"] == pytest.approx(0)
+    assert d["prices"] == pytest.approx(d["achieved_saving_usd"] - d["planned_saving_usd"])  # the discount

@@ -1,0 +1,91 @@
+"""`roi serve`: the dashboard as a server for a firm, with the settings a server needs.
+
+On a laptop `make run` is enough. A server differs in what it must refuse: it binds to an address
+other people reach, so it will not start there without sign-in unless told so explicitly
+(`--allow-anonymous`: everyone who reaches the port may do everything). Sign-in through the firm's
+identity provider is not wired into this release, so today a non-local address always needs that
+flag, and the README's production section says what to put in front (a reverse proxy with TLS,
+security headers and sticky sessions). XSRF protection stays on, uploads and messages are capped,
+errors reach the browser without tracebacks, and the store is PostgreSQL via ROI_DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import sys
+
+from roi.errors import CommandLineError
+
+LOOPBACK_NAMES = ("localhost",)
+
+
+def is_local(address: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost: only this machine reaches it."""
+    if address in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False  # a host name: other machines may resolve it
+
+
+def streamlit_flags(a: argparse.Namespace) -> list[str]:
+    return [
+        f"--server.address={a.address}",
+        f"--server.port={a.port}",
+        "--server.headless=true",
+        "--server.enableXsrfProtection=true",
+        "--server.enableCORS=true",
+        f"--server.maxUploadSize={a.max_upload_mb}",
+        "--server.maxMessageSize=200",
+        "--server.fileWatcherType=none",
+        "--server.runOnSave=false",
+        "--client.showErrorDetails=none",
+        "--client.toolbarMode=minimal",
+        "--browser.gatherUsageStats=false",
+    ]
+
+
+def cmd_serve(a: argparse.Namespace) -> int:
+    if not 1 <= a.port <= 65535:
+        raise CommandLineError(f"--port {a.port}: expected 1 to 65535")
+    if not 1 <= a.max_upload_mb <= 10_000:
+        raise CommandLineError(f"--max-upload-mb {a.max_upload_mb}: expected 1 to 10000")
+    if not is_local(a.address) and not a.allow_anonymous:
+        raise CommandLineError(
+            f"--address {a.address}: refusing to serve beyond this machine without sign-in, which this "
+            "release does not provide; put it behind your proxy's sign-in and pass --allow-anonymous "
+            "(everyone who reaches the port may then do everything), or serve on 127.0.0.1"
+        )
+    if not is_local(a.address):
+        print(
+            f"roi serve: anyone who reaches {a.address}:{a.port} may import, delete and export (no sign-in)",
+            file=sys.stderr,
+        )
+    if not os.environ.get("ROI_DATABASE_URL"):
+        print(
+            "roi serve: no ROI_DATABASE_URL: using the local SQLite store (a server wants PostgreSQL)",
+            file=sys.stderr,
+        )
+    from roi.ui.launch import main as launch
+
+    launch(streamlit_flags(a))
+    return 0
+
+
+def add_serve_command(sub: argparse._SubParsersAction) -> None:
+    """Add `serve` to the `roi` subcommands."""
+    s = sub.add_parser("serve", help="run the dashboard as a server (health at /_stcore/health)")
+    s.add_argument(
+        "--address", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
+    s.add_argument("--port", type=int, default=8501)
+    s.add_argument("--max-upload-mb", type=int, default=2048, help="largest upload, MB (default 2048)")
+    s.add_argument(
+        "--allow-anonymous",
+        action="store_true",
+        help="serve beyond this machine without sign-in (behind a proxy that signs users in)",
+    )
+    s.set_defaults(func=cmd_serve)
