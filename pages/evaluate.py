@@ -25,6 +25,7 @@ from roi.ui.eval_widgets import (
     tasks_to_run,
     use_results,
 )
+from roi.ui.text import md
 
 state.show_flash()
 st.title("Evaluate")
@@ -50,7 +51,10 @@ except RoiError as exc:
 
 key, key_source = api_key()
 if eval_set is not None:
-    st.write(f"**{eval_set.name}** · " + " · ".join(f"{t}: {n} items" for t, n in eval_set.counts().items()))
+    st.write(
+        f"**{md(eval_set.name)}** · "
+        + " · ".join(f"{md(t)}: {n} items" for t, n in eval_set.counts().items())
+    )
     run_set = tasks_to_run(eval_set, state.current_scenario())
     anthropic_models = model_ids(as_of=date.today(), provider="anthropic")
     c1, c2, c3 = st.columns([3, 1, 1])

@@ -5,6 +5,7 @@ import streamlit as st
 
 from roi.slides import slides
 from roi.ui import state
+from roi.ui.text import md
 from roi.ui.widgets import tiles
 
 SLIDE_CHART_PX = 570  # the tallest chart that leaves the title and the buttons on a 900 px screen
@@ -40,7 +41,7 @@ if state.presenting():
 st.markdown(f"### {slide.takeaway}")
 if slide.figure is None:
     tiles(result)
-    st.caption(f"{s.name}" + (" · illustrative demo data" if s.illustrative else ""))
+    st.caption(f"{md(s.name)}" + (" · illustrative demo data" if s.illustrative else ""))
 else:
     fig = slide.figure(1.6)
     st.plotly_chart(  # as the dashboard draws it (theme=None), without plotly's toolbar on a slide

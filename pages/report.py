@@ -18,6 +18,7 @@ from roi.ui.state import (
     store,
     widget_key,
 )
+from roi.ui.text import md
 from roi.ui.widgets import scenario_banner
 
 show_flash()
@@ -75,7 +76,7 @@ up = st.file_uploader(
 if up is not None and first_time("report upload", up.file_id):
     edit_scenario(
         lambda _: scenario_from_html(up.getvalue()),
-        success=lambda opened: f'Opened "{opened.name}" from {up.name}.',
-        refused=f"{up.name} was not opened",
+        success=lambda opened: f'Opened "{md(opened.name)}" from {md(up.name)}.',
+        refused=f"{md(up.name)} was not opened",
     )
     st.rerun()

@@ -8,13 +8,14 @@ from roi import charts
 from roi.numbers import money_cents
 from roi.ui.savings import cached_savings
 from roi.ui.state import current_scenario, edit_scenario, seeded_key, show_flash, widget_key
+from roi.ui.text import md
 from roi.ui.widgets import chart, chart_scale
 from roi.usage.savings import savings_table, totals
 
 show_flash()
 st.title("Savings achieved")
 s = current_scenario()
-st.caption(f"Plan: “{s.name}” (the scenario being explored; load another on the Scenarios page).")
+st.caption(f"Plan: “{md(s.name)}” (the scenario being explored; load another on the Scenarios page).")
 c1, c2 = st.columns(2)
 go_live = c1.date_input(
     "Routing went live on",

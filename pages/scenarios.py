@@ -19,6 +19,7 @@ from roi.ui.state import (
     store,
     widget_key,
 )
+from roi.ui.text import md
 from roi.ui.widgets import chart, chart_scale, scenario_banner
 
 CURRENT_FILL = "#DDF4FF"  # the current scenario's column in the comparison
@@ -46,7 +47,7 @@ with st.form("save"):
             st.error(f"Not saved: {exc}")
         else:
             replace_scenario(named, loaded=(named.name, rev))
-            flash("success", f'Saved "{named.name}" as revision {rev}.')
+            flash("success", f'Saved "{md(named.name)}" as revision {rev}.')
             st.rerun()
 
 saved = db.list_scenarios()
@@ -112,8 +113,8 @@ uploaded = c2.file_uploader("Upload a scenario JSON", type=["json"], key=widget_
 if uploaded is not None and first_time("scenario upload", uploaded.file_id):
     edit_scenario(
         lambda _: load_scenario(uploaded.getvalue()),
-        success=lambda new: f'Loaded "{new.name}" from {uploaded.name}.',
-        refused=f"{uploaded.name} was not loaded",
+        success=lambda new: f'Loaded "{md(new.name)}" from {md(uploaded.name)}.',
+        refused=f"{md(uploaded.name)} was not loaded",
     )
     st.rerun()
 
@@ -125,7 +126,7 @@ st.markdown("**Share link** (opens this scenario on the Overview for anyone who 
 st.code(link, language=None, wrap_lines=True)
 if revision:
     st.caption(
-        f'The link names revision {revision} of "{s.name}" saved in this app; it opens as long as that '
+        f'The link names revision {revision} of "{md(s.name)}" saved in this app; it opens as long as that '
         "revision is kept. No API key travels in it."
     )
     with st.expander("A link that carries the scenario itself (opens even if the saved copy is deleted)"):

@@ -69,10 +69,12 @@ def cmd_serve(a: argparse.Namespace) -> int:
             "roi serve: no ROI_DATABASE_URL: using the local SQLite store (a server wants PostgreSQL)",
             file=sys.stderr,
         )
-    from roi.ui.launch import main as launch
-
-    launch(streamlit_flags(a))
-    return 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # the launcher (roi.ui.launch, what `make run` starts) takes over this process: the command
+    # line sits above the UI and does not import it
+    os.execv(sys.executable, [sys.executable, "-m", "roi.ui.launch", *streamlit_flags(a)])
+    return 0  # not reached
 
 
 def add_serve_command(sub: argparse._SubParsersAction) -> None:

@@ -16,6 +16,7 @@ from roi.optimize import PlaceholderAccuracyError, accept_placeholders, optimize
 from roi.present import share
 from roi.scenario import Scenario, Task
 from roi.ui import state
+from roi.ui.text import md
 from roi.ui.widgets import tiles
 
 SPLIT, CASCADE = "Split", "Cascade"
@@ -149,7 +150,7 @@ def per_task_section(s: Scenario, models: list[str], small: str) -> None:
 
     with st.expander("Routing per task", key=PER_TASK, on_change="rerun"):
         for t in s.tasks:
-            st.markdown(f"**{t.name}** · {t.complexity} · now: {routing_words(t.routing)}")
+            st.markdown(f"**{md(t.name)}** · {t.complexity} · now: {routing_words(t.routing)}")
             task_controls(t, models, small, s.baseline_model)
 
 

@@ -27,6 +27,7 @@ from roi.engine import Result, check, compute
 from roi.errors import ScenarioError
 from roi.scenario import Scenario, demo_scenario
 from roi.store import Store, access, open_store
+from roi.ui.text import md
 
 T = TypeVar("T")
 SEEDED = "scn:"
@@ -142,7 +143,7 @@ def edit_scenario(
     try:
         new = check(change(current_scenario()))
     except ScenarioError as exc:
-        flash("error", f"{refused}: {exc}. The scenario you had is unchanged.")
+        flash("error", f"{refused}: {md(exc)}. The scenario you had is unchanged.")
         return False
     replace_scenario(new, loaded=loaded)
     if success:
@@ -266,7 +267,7 @@ def apply_share_link() -> None:
         flash("error", f"{exc}. The scenario you had is unchanged.")
         return
     replace_scenario(s, loaded=opened[1])
-    flash("success", f'Opened the shared scenario "{s.name}".')
+    flash("success", f'Opened the shared scenario "{md(s.name)}".')
 
 
 # --- sample runs ---------------------------------------------------------------------------------

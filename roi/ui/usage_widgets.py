@@ -17,6 +17,7 @@ from roi.ui.state import (
     value,
     widget_key,
 )
+from roi.ui.text import md
 from roi.ui.usage_sources import ROWS_HELP, engine_preview
 from roi.usage import READERS, delete_import, engine_source, ingest, read_usage, reader_names
 from roi.usage.formats import UnrecognizedColumns, header_columns
@@ -76,7 +77,7 @@ def upload_and_import() -> None:
             continue
         each = ", one request each" if result.per_request else ""
         with st.expander(
-            f"{f.name}: {READERS[result.format].label}, {len(result.frame):,} rows{each}",
+            f"{md(f.name)}: {READERS[result.format].label}, {len(result.frame):,} rows{each}",
             expanded=len(files) == 1,
         ):
             for w in result.warnings:
@@ -239,7 +240,7 @@ def use_as_workload(priced: pd.DataFrame, imports: pd.DataFrame) -> None:
             st.error(str(exc))
             return
         replace_scenario(s)
-        flash("success", f"The task mix is now “{s.name}”: {len(s.tasks)} tasks, one per {by}.")
+        flash("success", f"The task mix is now “{md(s.name)}”: {len(s.tasks)} tasks, one per {by}.")
         st.rerun()
     next_step()
 

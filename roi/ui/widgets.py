@@ -10,6 +10,7 @@ from roi.engine import Result
 from roi.optimize import placeholders
 from roi.scenario import Scenario
 from roi.ui import state
+from roi.ui.text import md
 
 
 def chart_scale() -> float:
@@ -31,7 +32,7 @@ def tiles(r: Result) -> None:
 
 
 def scenario_banner(s: Scenario) -> None:
-    st.caption(f"Scenario: **{s.name}** · prices as of {s.as_of.isoformat()} · {len(s.tasks)} tasks")
+    st.caption(f"Scenario: **{md(s.name)}** · prices as of {s.as_of.isoformat()} · {len(s.tasks)} tasks")
     if s.illustrative:
         measured = s.measured_accuracies()
         sentence = (
@@ -63,7 +64,7 @@ def sidebar() -> None:
         return
     with st.sidebar:
         if branding.firm_name:
-            st.markdown(f"**{branding.firm_name}**")
+            st.markdown(f"**{md(branding.firm_name)}**")
         ph = placeholders(state.current_scenario())
         if ph.count:  # on every page, including those without the scenario banner
             st.caption(

@@ -16,6 +16,7 @@ from roi.present import money
 from roi.scenario import demo_scenario
 from roi.store import Store
 from roi.ui.state import LOADED_KEY, SCENARIO_KEY, seeded_key, widget_key
+from roi.ui.text import md
 from tests.app.helpers import button, page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,7 +163,7 @@ def test_report_page_offers_every_export_and_saves_branding():
     assert not at.exception
     assert any("Branding saved" in s.value for s in at.success)
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
-    assert any("Hale & Pardo LLP" in m.value for m in app.markdown)
+    assert any(md("Hale & Pardo LLP") in m.value for m in app.markdown)  # the name as text, never markdown
 
 
 def test_routine_slider_follows_per_task_edits():

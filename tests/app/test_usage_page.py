@@ -16,6 +16,7 @@ from roi.engine import compute
 from roi.numbers import money_cents
 from roi.present import seconds
 from roi.ui.state import SCENARIO_KEY, widget_key
+from roi.ui.text import md
 from tests.app.helpers import button
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -319,9 +320,8 @@ def test_use_as_workload_groups_by_task_names_the_result_after_the_file_and_poin
     s = at.session_state[SCENARIO_KEY]
     assert s.name == "Usage of generic_requests.csv, 1–31 Oct 2026"
     assert sorted(t.name for t in s.tasks) == ["Contract review", "Email triage", "Intake classification"]
-    assert any(
-        "“Usage of generic_requests.csv, 1–31 Oct 2026”: 3 tasks, one per task" in m.value for m in at.success
-    )
+    said = f"“{md('Usage of generic_requests.csv, 1–31 Oct 2026')}”: 3 tasks, one per task"  # shown as text
+    assert any(said in m.value for m in at.success)
     step = [i.value for i in at.info if i.value.startswith("Next step")]
     assert step and "placeholder" in step[0] and "Evaluate" in step[0]
     assert button(at, "Measure accuracy on Evaluate")
