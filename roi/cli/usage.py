@@ -112,7 +112,8 @@ def _focus_file(store, priced, a: argparse.Namespace) -> int:
 
     from roi.numbers import money_cents
     from roi.report.chargeback import table_csv
-    from roi.usage.focus import focus_frame, in_month
+    from roi.usage.allocation import in_month
+    from roi.usage.focus import focus_frame
     from roi.usage.pricing import aliases, unpriced_models
 
     out = Path(a.focus)

@@ -123,12 +123,10 @@ def _by_matter(priced: pd.DataFrame, month: str, rule_list) -> Section:
 
 
 def _reconciliation(priced: pd.DataFrame, month: str) -> Section:
-    from roi.usage.allocation import month_period
+    from roi.usage.allocation import in_month
     from roi.usage.pricing import reconciliation
 
-    first, last = month_period(month)
-    day = priced["start"].dt.date
-    rec = reconciliation(priced[(day >= first) & (day <= last)])
+    rec = reconciliation(in_month(priced, month))
     cols = [
         Column("model", "Model"),
         _money("computed_usd", "Computed"),

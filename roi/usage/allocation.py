@@ -142,6 +142,15 @@ def month_period(month: str) -> tuple[date, date]:
         raise UsageFormatError("--month", f"“{month}”: expected a month as YYYY-MM, e.g. 2026-11") from None
 
 
+def in_month(priced: pd.DataFrame, month: str | None) -> pd.DataFrame:
+    """The rows (usage and bill lines) starting in the month (YYYY-MM), or all of them."""
+    if not month:
+        return priced
+    first, last = month_period(month)
+    day = priced["start"].dt.date
+    return priced[(day >= first) & (day <= last)]
+
+
 def usage_in(priced: pd.DataFrame, month: str | None) -> tuple[pd.DataFrame, date | None, date | None]:
     """The usage rows (not bill lines) of a month, or of everything, and the period's first and last day."""
     rows = priced[priced["kind"] != "cost"] if "kind" in priced.columns else priced

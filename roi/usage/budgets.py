@@ -26,7 +26,7 @@ from roi.errors import UsageFormatError
 from roi.numbers import cents, money_cents
 from roi.store import Store
 from roi.store.models import BudgetAlertRow, BudgetRow
-from roi.usage.allocation import Rule, daily_spend, month_period
+from roi.usage.allocation import Rule, daily_spend, month_period, usage_in
 
 SCOPES = ("total", "matter", "client", "team")
 THRESHOLDS = (80, 90, 100)
@@ -170,9 +170,8 @@ def check(
     if month is None or not budget_list:
         return []
     first, last = month_period(month)
-    usage = priced[priced["kind"] != "cost"] if "kind" in priced.columns else priced
-    in_month = usage[(usage["start"].dt.date >= first) & (usage["start"].dt.date <= last)]
-    seen_to = min(in_month["start"].max().date(), last) if len(in_month) else first - timedelta(days=1)
+    rows, _, _ = usage_in(priced, month)
+    seen_to = min(rows["start"].max().date(), last) if len(rows) else first - timedelta(days=1)
     total = daily_spend(priced, None, month)
     spent_total = float(total["cost_usd"].sum())
     latest = latest_month(priced) or month

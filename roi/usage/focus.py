@@ -41,7 +41,7 @@ import pandas as pd
 
 from roi.catalog import UnknownModelError, resolve_model_ref
 from roi.catalog.prices import _snapshot
-from roi.usage.allocation import month_period
+from roi.usage.allocation import in_month
 from roi.usage.buckets import NO_MODEL
 from roi.usage.pricing import Alias, price
 from roi.usage.schema import GROUP_COLUMNS, TOKEN_COLUMNS
@@ -219,15 +219,6 @@ def _billed(usage: pd.DataFrame, bill: pd.DataFrame) -> pd.DataFrame:
     used = set(zip(m.loc[hit, "_key"], m.loc[hit, "_pstart"], strict=True))
     left = [(k, s) not in used for k, s in zip(bill["_key"], bill["_start"], strict=True)]
     return pd.concat([usage, bill[left]], ignore_index=True)
-
-
-def in_month(priced: pd.DataFrame, month: str | None) -> pd.DataFrame:
-    """The rows (usage and bill lines) starting in the month (YYYY-MM), or all of them."""
-    if not month:
-        return priced
-    first, last = month_period(month)
-    day = priced["start"].dt.date
-    return priced[(day >= first) & (day <= last)]
 
 
 def focus_frame(

@@ -6,12 +6,16 @@ requests, or of tokens when the export has no request counts), or the scenario's
 Achieved saving = that counterfactual - the actual cost, both priced with the catalog at each day's
 own prices, row by row, so batch, cache TTL and long-context tiers stay what they were.
 
-The gap to the plan (`Result.projection.spend_saved`, month 1 = the go-live month, months the data
-covers only in part prorated by their days) is split in four steps that add up exactly:
+The gap to the plan (`roi.finance.project`'s spend saved, month 1 = the go-live month, months the
+data covers only in part prorated by the days covered) is split in four steps that add up exactly:
 volume (requests, or tokens, against the plan's), mix of tasks (the baseline cost per request of
 the work actually done, at the plan's prices), routing split (the saving rate actually achieved
 against the planned rate, at the plan's prices) and price changes (the same traffic at each day's
-prices instead of the plan's price date).
+prices instead of the plan's price date, and the plan's negotiated discounts).
+
+Over 300 lines on purpose: the counterfactual, the plan's months and the four effects share one
+month table and its coverage rules; split, the effects would be computed away from the numbers
+they must add up to.
 """
 
 from __future__ import annotations

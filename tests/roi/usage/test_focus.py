@@ -16,7 +16,8 @@ from roi.cli import main
 from roi.report.chargeback import table_csv
 from roi.store import Store
 from roi.usage import ingest, priced_store, summary
-from roi.usage.focus import COLUMNS, FOCUS_COLUMNS, MANDATORY, focus_frame, in_month
+from roi.usage.allocation import in_month
+from roi.usage.focus import COLUMNS, FOCUS_COLUMNS, MANDATORY, focus_frame
 from roi.usage.pricing import price
 from roi.usage.schema import TOKEN_COLUMNS, empty_frame
 
