@@ -39,8 +39,8 @@ from roi.store import Store
 from roi.store.models import EvalResult, EvalRun
 from roi.tokens import Tokens
 
-# The SDK retries these itself first; a stream cut off after its headers surfaces as a raw httpx2
-# transport error mid-iteration, which the SDK neither retries nor wraps.
+# The SDK retries these itself first; a stream cut off after its headers surfaces mid-iteration and
+# is not retried: as an APIConnectionError (anthropic >= 2.17) or, before, the raw httpx2 error.
 RETRYABLE = (
     anthropic.RateLimitError,
     anthropic.APIConnectionError,

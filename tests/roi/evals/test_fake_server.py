@@ -2,8 +2,9 @@
 
 Besides checking the fake, these tests pin down how the installed SDK behaves against it: it retries
 429/529 and honours ``retry-after``; it retries a non-streaming request whose connection dropped; but a
-stream cut off after its headers raises a raw ``httpx2`` transport error mid-iteration, which the SDK
-neither retries nor wraps (so the runner must catch and retry it itself).
+stream cut off after its headers raises mid-iteration and is not retried (so the runner must catch and
+retry it itself). Releases before 2.17 raised the raw ``httpx2`` transport error; 2.17 wraps it in
+``anthropic.APIConnectionError`` (the transport error is its ``__cause__``); the runner retries both.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/, so that `fakes` is importable
 from fakes.fake_anthropic import FakeAnthropic  # noqa: E402
+
+from roi.evals.runner import RETRYABLE  # noqa: E402
 
 MODEL = "claude-fake-1"
 USER = [{"role": "user", "content": "What is two plus two?"}]
@@ -198,20 +201,29 @@ def test_retries_exhausted_after_max_retries_plus_one_attempts(fake, client_for)
     assert client_for(max_retries=0).messages.create(model=MODEL, max_tokens=8, messages=USER)
 
 
+def _transport_error(exc: BaseException) -> BaseException:
+    """The httpx2 transport error behind a dropped stream: raised as is, or as the cause of the
+    SDK's APIConnectionError (anthropic >= 2.17)."""
+    if isinstance(exc, anthropic.APIConnectionError):
+        assert exc.__cause__ is not None
+        return exc.__cause__
+    return exc
+
+
 @pytest.mark.parametrize(
     ("how", "exc_type"), [("close", httpx2.RemoteProtocolError), ("reset", httpx2.ReadError)]
 )
-def test_dropped_stream_raises_raw_httpx2_error(fake, how, exc_type, client_for):
+def test_dropped_stream_raises_mid_iteration_and_is_not_retried(fake, how, exc_type, client_for):
     fake.drop_next(how=how)
     got = []
-    with pytest.raises(exc_type) as info:
+    with pytest.raises((httpx2.TransportError, anthropic.APIConnectionError)) as info:
         with client_for().messages.stream(model=MODEL, max_tokens=8, messages=USER) as stream:
             for event in stream:
                 got.append(event.type)
     assert got == ["message_start"]
-    assert isinstance(info.value, httpx2.TransportError)
-    assert not isinstance(info.value, anthropic.APIConnectionError)  # not wrapped, and not retried
-    assert fake.count() == 1 and fake.count(outcome="dropped") == 1
+    assert isinstance(_transport_error(info.value), exc_type)
+    assert isinstance(info.value, RETRYABLE)  # the runner retries the item itself
+    assert fake.count() == 1 and fake.count(outcome="dropped") == 1  # the SDK did not
 
 
 @pytest.mark.parametrize(
@@ -225,8 +237,10 @@ def test_dropped_stream_async(fake, how, exc_type):
                     pass
 
     fake.drop_next(how=how)
-    with pytest.raises(exc_type):
+    with pytest.raises((httpx2.TransportError, anthropic.APIConnectionError)) as info:
         asyncio.run(run())
+    assert isinstance(_transport_error(info.value), exc_type)
+    assert fake.count() == 1
 
 
 def test_dropped_non_streaming_request_is_retried_by_the_sdk(fake, client_for):
