@@ -30,7 +30,16 @@ $(SPARK_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
 	touch $(SPARK_STAMP)
 
-test: lint $(SPARK_STAMP)
+# The sign-in tests start a real OpenID Connect provider (tests/oidc: oidc-provider from the npm
+# registry) on the machine's Node.js (Debian's nodejs and npm, which .ci/run installs): without npm
+# those tests skip locally.
+OIDC_STAMP := tests/oidc/node_modules/.installed
+$(OIDC_STAMP): tests/oidc/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/oidc --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the sign-in browser tests will skip (apt-get install nodejs npm)"; fi
+
+test: lint $(SPARK_STAMP) $(OIDC_STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -42,4 +51,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_report.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis tests/oidc/node_modules

@@ -3,12 +3,22 @@
 import streamlit as st
 
 from roi import __version__
-from roi.ui import state
+from roi.ui import account, state
 from roi.ui.widgets import sidebar
 
 st.set_page_config(page_title="Routing ROI", page_icon=":material/alt_route:", layout="wide")
+# Behind sign-in (roi.signin), a browser that has not signed in sees the sign-in page only, and a
+# user who may open no workspace is told so: no page, no menu, no data. Each is the only page of
+# its navigation, so no page's own address (/usage) reaches a page script past this point.
+if state.signed_out():
+    st.navigation([st.Page(account.sign_in_page, title="Sign in")], position="hidden").run()
+    st.stop()
+visible = state.visible_workspaces()
+if state.settle_workspace(visible) is None:
+    st.navigation([st.Page(account.no_workspace_page, title="No workspace")], position="hidden").run()
+    st.stop()
 state.apply_share_link()
-sidebar()
+sidebar(visible)
 
 presentation = st.Page("pages/presentation.py", title="Presentation", icon=":material/slideshow:")
 # Groups, every page always listed (expanded): what a partner explores, what finance does at month
@@ -33,8 +43,12 @@ sections = {
         st.Page("pages/report.py", title="Report", icon=":material/description:"),
         presentation,
     ],
-    "Admin": [st.Page("pages/audit.py", title="Audit log", icon=":material/history:")],
 }
+if state.may("read_audit"):  # the record and the workspaces are admins' (roi refuses others anyway)
+    sections["Admin"] = [
+        st.Page("pages/audit.py", title="Audit log", icon=":material/history:"),
+        st.Page("pages/workspaces.py", title="Workspaces", icon=":material/workspaces:"),
+    ]
 pages = [p for group in sections.values() for p in group]
 # Presentation mode takes the whole screen: the slides are the only page, so there is no menu (and
 # no editing page); nothing is drawn in the sidebar, so there is no sidebar; the toolbar is off

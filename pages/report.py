@@ -14,6 +14,8 @@ from roi.ui.state import (
     edit_scenario,
     first_time,
     flash,
+    may,
+    needs,
     show_flash,
     store,
     widget_key,
@@ -43,6 +45,8 @@ if result is not None:
             on_click="ignore",
             width="stretch",
             icon=":material/download:",
+            disabled=not may("export_report"),
+            help=needs("export_report"),
         )
 
 finance_pack_downloads(s, branding)
@@ -53,7 +57,7 @@ with st.form("branding"):
     accent = st.color_picker("Accent colour", value=branding.accent)
     logo = st.file_uploader("Logo (PNG or JPEG, up to 2 MB)", type=["png", "jpg", "jpeg"])
     clear = st.checkbox("Remove the logo", disabled=branding.logo_png is None)
-    if st.form_submit_button("Save branding"):
+    if st.form_submit_button("Save branding", disabled=not may("settings"), help=needs("settings")):
         new_logo = logo.getvalue() if logo is not None else None
         try:
             save_branding(

@@ -10,10 +10,13 @@ from roi.errors import RoiError
 from roi.scenario import load_scenario
 from roi.ui.state import (
     current_scenario,
+    current_workspace,
     edit_scenario,
     first_time,
     flash,
     loaded_from,
+    may,
+    needs,
     replace_scenario,
     show_flash,
     store,
@@ -40,7 +43,9 @@ st.subheader("Save")
 with st.form("save"):
     name = st.text_input("Name", value=s.name)
     note = st.text_input("What changed (optional)")
-    if st.form_submit_button("Save scenario", type="primary"):
+    if st.form_submit_button(
+        "Save scenario", type="primary", disabled=not may("save_scenario"), help=needs("save_scenario")
+    ):
         try:
             named, rev = db.save_edited(s, name=name, loaded_from=loaded_from(), note=note)
         except RoiError as exc:
@@ -73,7 +78,12 @@ else:
             lambda _: opened, success=f'Loaded "{pick}" revision {rev}.', refused="Not loaded", loaded=base
         )
         st.rerun()
-    if st.button("Delete this scenario", icon=":material/delete:"):
+    if st.button(
+        "Delete this scenario",
+        icon=":material/delete:",
+        disabled=not may("delete_scenario"),
+        help=needs("delete_scenario"),
+    ):
         db.delete_scenario(pick)
         flash("success", f'Deleted "{pick}".')
         st.rerun()
@@ -120,14 +130,16 @@ if uploaded is not None and first_time("scenario upload", uploaded.file_id):
 
 revision = saved_revision(db, s, loaded_from())
 link = share.link(
-    st.context.url, "scenarios", share.query(s, saved=None if revision is None else (s.name, revision))
+    st.context.url,
+    "scenarios",
+    share.query(s, saved=None if revision is None else (s.name, revision), workspace=current_workspace()),
 )
 st.markdown("**Share link** (opens this scenario on the Overview for anyone who can reach the app)")
 st.code(link, language=None, wrap_lines=True)
 if revision:
     st.caption(
-        f'The link names revision {revision} of "{md(s.name)}" saved in this app; it opens as long as that '
-        "revision is kept. No API key travels in it."
+        f'The link names revision {revision} of "{md(s.name)}" saved in this workspace; it opens for its '
+        "members as long as that revision is kept. No API key travels in it."
     )
     with st.expander("A link that carries the scenario itself (opens even if the saved copy is deleted)"):
         st.code(share.link(st.context.url, "scenarios", share.query(s)), language=None, wrap_lines=True)

@@ -2,9 +2,10 @@
 
 Two kinds of link, both opening on the app's first page (the Overview):
 
-- a saved revision (`?scenario=<name>&rev=<n>&sum=<fingerprint>`): a few dozen characters; it opens
-  for anyone who reaches the same app (and so the same store), and the fingerprint refuses it if
-  that revision was deleted and the name reused for something else;
+- a saved revision (`?scenario=<name>&rev=<n>&sum=<fingerprint>[&ws=<workspace>]`): a few dozen
+  characters; it opens for a member of its workspace on the same app (and so the same store), it
+  opens nothing for anyone else, and the fingerprint refuses it if that revision was deleted and
+  the name reused for something else;
 - the scenario itself (`?s=<token>`): works for any scenario, saved or not. The token is the
   scenario document made compact: default values dropped, whole numbers written without ".0",
   short key names, raw deflate primed with a fixed dictionary of the words every scenario uses,
@@ -32,7 +33,8 @@ from roi.scenario import Scenario, parse_scenario
 
 PARAM = "s"  # the scenario itself
 SAVED_PARAM, REVISION_PARAM, SUM_PARAM = "scenario", "rev", "sum"  # a saved revision
-PARAMS = (PARAM, SAVED_PARAM, REVISION_PARAM, SUM_PARAM)
+WORKSPACE_PARAM = "ws"  # the workspace a saved revision is in (absent: the default one)
+PARAMS = (PARAM, SAVED_PARAM, REVISION_PARAM, SUM_PARAM, WORKSPACE_PARAM)
 MAX_PARAM_CHARS = 60_000
 MAX_JSON_BYTES = 2_000_000
 MAX_NAME_CHARS = 200
@@ -216,10 +218,12 @@ class SavedLink:
         return fingerprint(s) == self.check
 
 
-def query(s: Scenario, *, saved: tuple[str, int] | None = None) -> dict[str, str]:
-    """The query parameters of a link: the saved revision when `saved` is what `s` is, else `s` itself."""
+def query(s: Scenario, *, saved: tuple[str, int] | None = None, workspace: str = "default") -> dict[str, str]:
+    """The query parameters of a link: the saved revision (in `workspace`) when `saved` is what `s`
+    is, else `s` itself."""
     if saved is not None:
-        return {SAVED_PARAM: saved[0], REVISION_PARAM: str(saved[1]), SUM_PARAM: fingerprint(s)}
+        params = {SAVED_PARAM: saved[0], REVISION_PARAM: str(saved[1]), SUM_PARAM: fingerprint(s)}
+        return params | ({WORKSPACE_PARAM: workspace} if workspace != "default" else {})
     return {PARAM: encode(s)}
 
 

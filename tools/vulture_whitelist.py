@@ -42,6 +42,7 @@ cache_write_tokens
 _fresh_streamlit_caches
 _isolated_home
 _no_proxies
+signed_in  # tests/app/test_signin_app.py, by pytest.mark.usefixtures
 pytest_runtest_makereport
 call
 
@@ -56,3 +57,6 @@ _.close_connection
 _.do_GET
 _.do_POST
 _.posted_at  # roi.store.models.BudgetAlertRow: when an alert was posted (kept for the record)
+
+# SQLAlchemy calls this event listener on every new connection (roi.store.workspaces)
+_only_this_schema

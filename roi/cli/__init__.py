@@ -15,13 +15,14 @@ from collections.abc import Sequence
 
 from roi import __version__
 from roi.cli.budgets import add_budgets_command
+from roi.cli.common import WORKSPACE_ENV
 from roi.cli.crash import mask, report_bug
 from roi.cli.evals import add_evals_command
 from roi.cli.month_end import add_month_end_commands
 from roi.cli.report import add_report_command
 from roi.cli.scenario import add_scenario_commands
 from roi.cli.serve import add_serve_command
-from roi.cli.store import add_db_command, add_store_commands
+from roi.cli.store import add_db_command, add_store_commands, add_workspaces_command
 from roi.cli.usage import add_usage_commands
 from roi.errors import RoiError
 
@@ -32,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="roi", description="Routing ROI: cost, latency and payback of model routing."
     )
     p.add_argument("--version", action="version", version=f"roi {__version__}")
+    p.add_argument(
+        "--workspace", help=f"the workspace to act in (default: {WORKSPACE_ENV}, else the default one)"
+    )
     sub = p.add_subparsers(dest="command", required=True)
     add_scenario_commands(sub)  # scenario, optimize, catalog
     add_store_commands(sub)  # save, scenarios, load
@@ -40,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_budgets_command(sub)  # budgets list|load|check
     add_evals_command(sub)  # evaluate
     add_db_command(sub)  # db
+    add_workspaces_command(sub)  # workspaces list|add|members
     add_report_command(sub)  # report
     add_serve_command(sub)  # serve
     return p
@@ -59,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         ns = build_parser().parse_args(args)
+        if ns.workspace:
+            os.environ[WORKSPACE_ENV] = ns.workspace  # open_store() acts in it
         return ns.func(ns)
     except RoiError as exc:
         print(f"roi: error: {mask(str(exc), args)}", file=sys.stderr)

@@ -1,34 +1,23 @@
 """`roi serve`: the dashboard as a server for a firm, with the settings a server needs.
 
 On a laptop `make run` is enough. A server differs in what it must refuse: it binds to an address
-other people reach, so it will not start there without sign-in unless told so explicitly
-(`--allow-anonymous`: everyone who reaches the port may do everything). Sign-in through the firm's
-identity provider is not wired into this release, so today a non-local address always needs that
-flag, and the README's production section says what to put in front (a reverse proxy with TLS,
-security headers and sticky sessions). XSRF protection stays on, uploads and messages are capped,
-errors reach the browser without tracebacks, and the store is PostgreSQL via ROI_DATABASE_URL.
+other people reach, so it will not start there without sign-in (`roi.signin`: the firm's identity
+provider through `st.login`) unless told so explicitly (`--allow-anonymous`: everyone who reaches
+the port may do everything). The README's production section says what to put in front (a reverse
+proxy with TLS, security headers and sticky sessions). XSRF protection stays on, uploads and
+messages are capped, errors reach the browser without tracebacks, and the store is PostgreSQL via
+ROI_DATABASE_URL. The launcher checks the same rule again, so `make run` cannot skip it.
 """
 
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 
+from roi import signin
 from roi.errors import CommandLineError
-
-LOOPBACK_NAMES = ("localhost",)
-
-
-def is_local(address: str) -> bool:
-    """127.0.0.0/8, ::1 or localhost: only this machine reaches it."""
-    if address in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False  # a host name: other machines may resolve it
+from roi.signin import is_local
 
 
 def streamlit_flags(a: argparse.Namespace) -> list[str]:
@@ -53,17 +42,17 @@ def cmd_serve(a: argparse.Namespace) -> int:
         raise CommandLineError(f"--port {a.port}: expected 1 to 65535")
     if not 1 <= a.max_upload_mb <= 10_000:
         raise CommandLineError(f"--max-upload-mb {a.max_upload_mb}: expected 1 to 10000")
-    if not is_local(a.address) and not a.allow_anonymous:
-        raise CommandLineError(
-            f"--address {a.address}: refusing to serve beyond this machine without sign-in, which this "
-            "release does not provide; put it behind your proxy's sign-in and pass --allow-anonymous "
-            "(everyone who reaches the port may then do everything), or serve on 127.0.0.1"
-        )
-    if not is_local(a.address):
+    s = signin.load()
+    if why := signin.refusal(a.address, s, allow_anonymous=a.allow_anonymous):
+        raise CommandLineError(f"--address {a.address}: {why}")
+    if s.configured:
+        print(f"roi serve: people sign in through {s.provider_label} (OpenID Connect)", file=sys.stderr)
+    elif not is_local(a.address):
         print(
             f"roi serve: anyone who reaches {a.address}:{a.port} may import, delete and export (no sign-in)",
             file=sys.stderr,
         )
+        os.environ[signin.ALLOW_ANONYMOUS_ENV] = "1"  # the launcher checks again
     if not os.environ.get("ROI_DATABASE_URL"):
         print(
             "roi serve: no ROI_DATABASE_URL: using the local SQLite store (a server wants PostgreSQL)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from roi.cli.common import open_store, write_file
+from roi.cli.common import open_main_store, open_store, write_file
 from roi.scenario import load_scenario
 
 
@@ -67,3 +67,45 @@ def add_db_command(sub: argparse._SubParsersAction) -> None:
     """Add `db` (separate so `roi --help` keeps listing it after `evaluate`, as it always has)."""
     s = sub.add_parser("db", help="create or upgrade the database schema")
     s.set_defaults(func=cmd_db)
+
+
+def cmd_workspaces(a: argparse.Namespace) -> int:
+    from roi.store import workspaces as ws
+
+    main = open_main_store()
+    if a.action == "add":
+        ws.create_workspace(main, a.slug, a.name or a.slug, a.member or [])
+        print(f"created workspace “{a.slug}”; use it with roi --workspace {a.slug} …")
+    elif a.action == "members":
+        w = ws.set_members(main, a.slug, a.member or [])
+        print(f"members of “{w.slug}”: {', '.join(w.members) or '(none: admins only)'}")
+    found = ws.all_workspaces(main)
+    if a.json:
+        print(json.dumps([{"slug": w.slug, "name": w.name, "members": list(w.members)} for w in found]))
+    elif a.action == "list":
+        for w in found:
+            print(f"{w.slug}  {w.name}  members: {', '.join(w.members) or '(admins only)'}")
+    return 0
+
+
+def add_workspaces_command(sub: argparse._SubParsersAction) -> None:
+    """Add `workspaces list|add|members`."""
+    s = sub.add_parser("workspaces", help="list, add and share workspaces (a client, or the firm)")
+    s.add_argument("action", nargs="?", choices=("list", "add", "members"), default="list")
+    s.add_argument("slug", nargs="?", help="the workspace (lower case, e.g. acme-llp)")
+    s.add_argument("--name", help="its display name (add)")
+    s.add_argument(
+        "--member",
+        action="append",
+        help="an e-mail address, group:<name> or * (repeat; `members` replaces the list)",
+    )
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=_workspaces_checked)
+
+
+def _workspaces_checked(a: argparse.Namespace) -> int:
+    from roi.errors import CommandLineError
+
+    if a.action != "list" and not a.slug:
+        raise CommandLineError(f"roi workspaces {a.action}: name the workspace (e.g. acme-llp)")
+    return cmd_workspaces(a)

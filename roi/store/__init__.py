@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -17,7 +17,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect, select, text, update
+from sqlalchemy import Engine, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -25,6 +25,7 @@ from roi.errors import ConflictError, StoreError
 from roi.scenario import Scenario, load_scenario
 from roi.store.access import LOCAL, Actor, check, record
 from roi.store.models import RevisionRow, ScenarioRow, utcnow
+from roi.store.workspaces import DEFAULT, workspace_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -85,21 +86,36 @@ class StoredScenario:
 
 
 class Store:
-    def __init__(self, url: str | None = None) -> None:
+    """One workspace's data (`roi.store.workspaces`), acting for one `Actor`. `Store(url)` is the
+    default workspace, the main database, which also holds the registry of workspaces."""
+
+    def __init__(self, url: str | None = None, *, workspace: str = DEFAULT) -> None:
         self.url = url or default_url()
-        self.engine = create_engine(self.url, future=True)
+        self.workspace = workspace
+        self.engine = workspace_engine(self.url, workspace)
         migrate(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
-        self.actor: Actor = LOCAL  # who acts through this handle (roi.store.access)
+        self.actor: Actor = replace(LOCAL, workspace=workspace)  # who acts (roi.store.access)
+        self._workspaces: dict[str, Store] = {workspace: self}  # shared by every as_actor copy
 
     def as_actor(self, actor: Actor) -> Store:
         """This store (same engine and pool) acting for `actor`: a signed-in session's handle."""
         other = copy.copy(self)
-        other.actor = actor
+        other.actor = replace(actor, workspace=self.workspace)
         return other
 
+    def workspace_store(self, slug: str) -> Store:
+        """Workspace `slug`'s store for the same actor (one engine per workspace and process).
+        Membership is checked by `roi.store.workspaces.enter`, which calls this."""
+        if slug not in self._workspaces:
+            other = Store(self.url, workspace=slug)
+            other._workspaces = self._workspaces
+            self._workspaces[slug] = other
+        return self._workspaces[slug].as_actor(self.actor)
+
     def dispose(self) -> None:
-        self.engine.dispose()
+        for s in {id(s): s for s in self._workspaces.values()}.values():
+            s.engine.dispose()
 
     def save_scenario(self, scenario: Scenario, *, expected_revision: int | None, note: str = "") -> int:
         """Save a new revision and return its number.

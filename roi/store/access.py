@@ -40,6 +40,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     # the firm's settings and the record: admins
     "settings": ("admin",),
     "read_audit": ("admin",),
+    "workspaces": ("admin",),
 }
 WORDS = {  # what the refusal says the action is
     "import": "import usage",
@@ -55,6 +56,7 @@ WORDS = {  # what the refusal says the action is
     "export_report": "export a report",
     "settings": "change the settings",
     "read_audit": "read the audit log",
+    "workspaces": "manage workspaces",
 }
 
 
@@ -66,7 +68,8 @@ class PermissionDenied(RoiError):
 class Actor:
     user: str  # e-mail or subject from the identity provider; "local" without sign-in
     roles: frozenset[str] = field(default_factory=frozenset)
-    workspace: str = "default"
+    workspace: str = "default"  # the workspace its store acts in (roi.store.workspaces)
+    groups: frozenset[str] = field(default_factory=frozenset)  # from the identity provider's claim
 
     def may(self, action: str) -> bool:
         if action not in ACTIONS:
@@ -77,16 +80,21 @@ class Actor:
 LOCAL = Actor("local", frozenset({"admin"}))  # the laptop and the CLI: whoever runs it owns it
 
 
+def groups_from_claims(claims: Mapping[str, object], claim: str = "groups") -> frozenset[str]:
+    """The groups an identity token lists in `claim` (a list, or one name)."""
+    raw = claims.get(claim, ())
+    if isinstance(raw, str):
+        return frozenset({raw})
+    return frozenset(str(g) for g in raw) if isinstance(raw, list | tuple) else frozenset()
+
+
 def roles_from_claims(
     claims: Mapping[str, object], mapping: Mapping[str, object], claim: str = "groups"
 ) -> frozenset[str]:
     """Roles from an identity token's claims: `mapping` is role -> the group names (the `[roles]`
     table of the config) that grant it; `claim` the claim that lists the user's groups. A user in
     no mapped group is a viewer (signed in, so may look)."""
-    raw = claims.get(claim, ())
-    groups = (
-        {raw} if isinstance(raw, str) else {str(g) for g in raw} if isinstance(raw, list | tuple) else set()
-    )
+    groups = groups_from_claims(claims, claim)
     roles = set()
     for role, names in mapping.items():
         if role not in ROLES:

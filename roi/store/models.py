@@ -218,3 +218,25 @@ class AuditEntry(Base):
     workspace: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class WorkspaceRow(Base):
+    """A workspace (main database only): its data lives in a database or schema of its own
+    (roi.store.workspaces); "default" is the main database itself."""
+
+    __tablename__ = "workspaces"
+
+    slug: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WorkspaceMember(Base):
+    """Who may open a workspace: an e-mail address, `group:<name>` or `*` (everyone signed in)."""
+
+    __tablename__ = "workspace_members"
+
+    workspace: Mapped[str] = mapped_column(
+        ForeignKey("workspaces.slug", ondelete="CASCADE"), primary_key=True
+    )
+    member: Mapped[str] = mapped_column(String(300), primary_key=True)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from roi import charts
 from roi.errors import RoiError, UsageFormatError
-from roi.ui.state import flash, store, widget_key
+from roi.ui.state import flash, may, needs, store, widget_key
 from roi.ui.widgets import chart, chart_scale
 from roi.usage.budgets import (
     CROSSED,
@@ -41,7 +41,14 @@ def budgets_editor(current: list[Budget]) -> None:
             ),
         },
     )
-    if st.button("Save budgets", type="primary", icon=":material/save:", key=widget_key("budgets_save")):
+    if st.button(
+        "Save budgets",
+        type="primary",
+        icon=":material/save:",
+        key=widget_key("budgets_save"),
+        disabled=not may("edit_budgets"),
+        help=needs("edit_budgets"),
+    ):
         new = [
             Budget(str(r.scope), str(r.key) if isinstance(r.key, str) else "", float(r.monthly_usd))
             for r in edited.itertuples(index=False)
@@ -77,7 +84,12 @@ def post_alerts(states: list[BudgetState]) -> None:
             "`roi budgets check --webhook` from a scheduler. The URL is used for this session only, never stored."
         )
         url = st.text_input("Webhook URL", type="password", key=widget_key("budget_webhook"))
-        if st.button("Post new crossings", disabled=not url, key=widget_key("budget_post")):
+        if st.button(
+            "Post new crossings",
+            disabled=not url or not may("post_alerts"),
+            help=needs("post_alerts"),
+            key=widget_key("budget_post"),
+        ):
             try:
                 sent = alert(store(), states, webhook_poster(url))
             except RoiError as exc:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from roi.errors import UsageFormatError
 from roi.report.chargeback import chargeback_xlsx, table_csv
-from roi.ui.state import flash, store, widget_key
+from roi.ui.state import flash, may, needs, store, widget_key
 from roi.usage.allocation import BASES, RULE_KINDS, Rule, chargeback, save_rules
 from roi.usage.allocation_view import unmapped
 
@@ -36,7 +36,14 @@ def rules_editor(priced: pd.DataFrame, current: list[Rule]) -> None:
             "client": st.column_config.TextColumn("Client"),
         },
     )
-    if st.button("Save rules", type="primary", icon=":material/save:", key=widget_key("chargeback_save")):
+    if st.button(
+        "Save rules",
+        type="primary",
+        icon=":material/save:",
+        key=widget_key("chargeback_save"),
+        disabled=not may("edit_rules"),
+        help=needs("edit_rules"),
+    ):
         new = [
             Rule(
                 str(r.kind),
@@ -112,4 +119,6 @@ def chargeback_downloads(priced: pd.DataFrame, month: str | None, rule_list: lis
             on_click="ignore",
             icon=":material/download:",
             width="stretch",
+            disabled=not may("export_usage"),
+            help=needs("export_usage"),
         )

@@ -142,7 +142,8 @@ def run_controls(eval_set: EvalSet, cfg: RunConfig, key: str) -> None:
     if st.button(
         "Start sample run",
         type="primary",
-        disabled=not cfg.models or not eval_set.items,
+        disabled=not cfg.models or not eval_set.items or not state.may("run_eval"),
+        help=state.needs("run_eval"),
         icon=":material/play_arrow:",
     ):
         start(eval_set, cfg, key)
@@ -154,7 +155,7 @@ def run_controls(eval_set: EvalSet, cfg: RunConfig, key: str) -> None:
         rid = st.selectbox(
             "Resume run", unfinished, format_func=labels.get, key=state.widget_key("eval_resume")
         )
-        if st.button("Resume"):
+        if st.button("Resume", disabled=not state.may("run_eval"), help=state.needs("run_eval")):
             start(eval_set, cfg, key, int(rid))
             st.rerun()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import sys
 from pathlib import Path
 
@@ -75,11 +76,43 @@ def settle() -> None:
     gc.freeze()
 
 
+def _option(args: list[str], name: str) -> str | None:
+    """The value of `--name=value` or `--name value` among Streamlit's options (the last one)."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg.startswith(f"--{name}="):
+            found = arg.split("=", 1)[1]
+        elif arg == f"--{name}" and i + 1 < len(args):
+            found = args[i + 1]
+    return found
+
+
+def serving_flags(args: list[str]) -> list[str]:
+    """Where to listen and which secrets to read: this machine only unless told otherwise, and
+    never beyond it without sign-in (`roi.signin.refusal`); exits with the reason if refused."""
+    from roi import signin
+    from roi.store import app_home
+
+    try:
+        generated = signin.generated_secrets(app_home())
+        s = signin.load()
+    except signin.SignInError as exc:
+        sys.exit(f"roi: error: {exc}")
+    address = _option(args, "server.address") or os.environ.get("STREAMLIT_SERVER_ADDRESS") or "127.0.0.1"
+    if why := signin.refusal(address, s, allow_anonymous=bool(os.environ.get(signin.ALLOW_ANONYMOUS_ENV))):
+        sys.exit(f"roi: error: --server.address {address}: {why}")
+    flags = [] if _option(args, "server.address") else [f"--server.address={address}"]
+    files = [*signin.secrets_files(), *([generated] if generated else [])]
+    return flags + [f"--secrets.files={p}" for p in files]
+
+
 def main(argv: list[str] | None = None) -> None:
+    args = list(argv or sys.argv[1:])
+    flags = serving_flags(args)
     color = warm()
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", str(APP), f"--theme.primaryColor={color}", *(argv or sys.argv[1:])]
+    sys.argv = ["streamlit", "run", str(APP), f"--theme.primaryColor={color}", *flags, *args]
     cli.main(prog_name="streamlit")
 
 

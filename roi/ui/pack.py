@@ -10,7 +10,7 @@ from roi.report.branding import Branding
 from roi.report.pack import PACK_FORMATS, build_pack
 from roi.report.pack_files import render_pack
 from roi.scenario import Scenario
-from roi.ui.state import store, widget_key
+from roi.ui.state import may, needs, store, widget_key
 from roi.usage import list_imports, priced_store
 from roi.usage.allocation_view import months_in
 
@@ -45,4 +45,6 @@ def finance_pack_downloads(s: Scenario, branding: Branding) -> None:
             width="stretch",
             icon=":material/download:",
             key=widget_key(f"pack_{fmt}"),
+            disabled=not may("export_usage"),
+            help=needs("export_usage"),
         )

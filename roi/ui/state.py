@@ -25,11 +25,11 @@ from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
-from roi import share
+from roi import share, signin
 from roi.engine import Result, check, compute
 from roi.errors import ScenarioError
 from roi.scenario import Scenario, demo_scenario
-from roi.store import Store, access, open_store
+from roi.store import Store, access, open_store, workspaces
 from roi.ui.text import md
 
 T = TypeVar("T")
@@ -70,6 +70,7 @@ _share_seen: _Value[str | None] = _Value("share_seen", lambda: None)
 _handled: _Value[dict[str, str]] = _Value("handled_uploads", dict)  # purpose -> file id handled
 _watched_run: _Value[int | None] = _Value("watched_run", lambda: None)  # a sample run in progress
 _upload_box: _Value[dict[str, int]] = _Value("upload_box", dict)  # purpose -> generation of its box
+_workspace: _Value[str] = _Value("workspace", lambda: workspaces.DEFAULT)
 
 # for tests that set up or inspect a session (AppTest), never for app code
 SCENARIO_KEY, LOADED_KEY, WATCHED_RUN_KEY = _scenario.key, _loaded.key, _watched_run.key
@@ -261,6 +262,12 @@ def apply_share_link() -> None:
     if not params or _share_seen.get() == seen:
         return
     _share_seen.set(seen)
+    if (ws := params.get(share.WORKSPACE_PARAM, workspaces.DEFAULT)) != _workspace.get():
+        if ws not in {w.slug for w in visible_workspaces()}:
+            flash("error", "This link is for a workspace you are not a member of; it opened nothing.")
+            return
+        switch_workspace(ws)
+        _share_seen.set(seen)
     try:
         opened = share.open_link(params, store().open_revision)
         if opened is None:
@@ -285,21 +292,94 @@ def watch_run(run_id: int | None) -> None:
     _watched_run.set(run_id)
 
 
+# --- who is here, and in which workspace --------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def sign_in_config() -> signin.SignIn:
+    """How people sign in (read once per server process, like Streamlit reads its secrets)."""
+    return signin.load()
+
+
+def signed_out() -> bool:
+    """Sign-in is configured and this browser has not signed in yet."""
+    return sign_in_config().configured and not st.user.is_logged_in
+
+
+def session_actor() -> access.Actor:
+    """Who this browser session acts as: the signed-in user with the roles their identity
+    provider's claims give them; without sign-in configured the app is the laptop's, open on
+    localhost: the local user, who may do everything (`roi.store.access.LOCAL`)."""
+    cfg = sign_in_config()
+    if not cfg.configured:
+        return access.LOCAL
+    if not st.user.is_logged_in:
+        raise access.PermissionDenied("sign in first")
+    return cfg.actor(st.user.to_dict())
+
+
+def main_store() -> Store:
+    """The main store (the registry of workspaces), acting for this session's user."""
+    return _shared_store().as_actor(session_actor())
+
+
+def visible_workspaces() -> list[workspaces.Workspace]:
+    """The workspaces this session's user may open (admins: all)."""
+    return workspaces.visible_workspaces(main_store())
+
+
+def settle_workspace(visible: list[workspaces.Workspace]) -> workspaces.Workspace | None:
+    """The session's workspace, one it may open (the first it may, when it may not open the one it
+    had: removed from it since); None when it may open none."""
+    slug = _workspace.get()
+    found = next((w for w in visible if w.slug == slug), None) or (visible[0] if visible else None)
+    if found is not None and found.slug != slug:
+        switch_workspace(found.slug)
+    return found
+
+
+def current_workspace() -> str:
+    return _workspace.get()
+
+
+def switch_workspace(slug: str) -> None:
+    """Work in another workspace: nothing of this one's comes along (the scenario goes back to the
+    demo, no run is watched, no upload counts as handled)."""
+    _workspace.set(slug)
+    replace_scenario(demo_scenario())
+    _watched_run.set(None)
+    _handled.set({})
+    _share_seen.set(None)
+
+
+def may(action: str) -> bool:
+    """Whether this session's user may do `action` (to grey out what `roi` would refuse anyway)."""
+    return session_actor().may(action)
+
+
+def needs(action: str) -> str | None:
+    """The help of a greyed-out control: which role it takes; None when this user may."""
+    if may(action):
+        return None
+    roles = [r for r in access.ACTIONS[action] if r != "admin"] or ["admin"]
+    return f"Needs the {' or '.join(roles)} role (ask an admin)."
+
+
 # --- process-wide resources ----------------------------------------------------------------------
 
 
 @st.cache_resource(show_spinner=False)
 def _shared_store() -> Store:
-    """One store (engine and connection pool) per server process; migrations run once here."""
+    """One store (engine and connection pool) per server process; migrations run once here. The
+    other workspaces' stores hang off it (`Store.workspace_store`), one engine each."""
     return open_store()
 
 
-def session_actor() -> access.Actor:
-    """Who this browser session acts as. Without sign-in configured the app is the laptop's, open
-    on localhost: the local user, who may do everything (`roi.store.access.LOCAL`)."""
-    return access.LOCAL
-
-
 def store() -> Store:
-    """The process's store, acting for this session's user: `roi` refuses what their role may not do."""
-    return _shared_store().as_actor(session_actor())
+    """The session's workspace's store, acting for this session's user: `roi` refuses what their
+    role may not do, and a workspace they are not a member of."""
+    main = main_store()
+    slug = _workspace.get()
+    return (
+        main if slug == workspaces.DEFAULT and main.actor.may("workspaces") else workspaces.enter(main, slug)
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from roi.errors import UsageFormatError
-from roi.ui.state import flash, store, widget_key
+from roi.ui.state import flash, may, needs, store, widget_key
 from roi.usage import READERS, ingest, preview_upload, query_for
 from roi.usage.engine.remote import TABLE
 
@@ -34,7 +34,13 @@ def import_from_database() -> None:
                 st.code(query_for(url, table), language="sql")
             except UsageFormatError as exc:
                 st.error(f"{exc}")
-        if st.button("Import from the database", type="primary", key=widget_key("usage_db_import")):
+        if st.button(
+            "Import from the database",
+            type="primary",
+            key=widget_key("usage_db_import"),
+            disabled=not may("import"),
+            help=needs("import"),
+        ):
             with st.spinner("The database is summing its requests…"):
                 try:
                     result = ingest(store(), [url], table=table)

@@ -11,6 +11,8 @@ from roi.ui.state import (
     current_scenario,
     empty_upload_box,
     flash,
+    may,
+    needs,
     replace_scenario,
     store,
     upload_box_key,
@@ -96,7 +98,13 @@ def upload_and_import() -> None:
     if (
         ready
         and len(ready) == len(files)
-        and st.button("Import", type="primary", icon=":material/database_upload:")
+        and st.button(
+            "Import",
+            type="primary",
+            icon=":material/database_upload:",
+            disabled=not may("import"),
+            help=needs("import"),
+        )
     ):
         bar = st.progress(0.0, text="Importing…")
         stages = {
@@ -155,7 +163,7 @@ def model_mapping(unpriced: list[str], catalog_ids: list[str]) -> None:
         p_out = c2.number_input("Output $/M", 0.0, 1000.0, 0.0)
         p_cw = c3.number_input("Cache write $/M", 0.0, 1000.0, 0.0)
         p_cr = c4.number_input("Cache read $/M", 0.0, 1000.0, 0.0)
-        if st.form_submit_button("Map model"):
+        if st.form_submit_button("Map model", disabled=not may("map_model"), help=needs("map_model")):
             alias = Alias(raw, p_in, p_out, p_cw, p_cr) if target.startswith("(") else Alias(target)
             set_alias(store(), raw, alias)
             flash("success", f"{raw} is now priced as {alias.model_id}.")
@@ -270,7 +278,12 @@ def delete_control(imports: pd.DataFrame) -> None:
         format_func=lambda i: f"#{i} {by_id.loc[i, 'file_name']}",
         key=widget_key("usage_delete"),
     )
-    if st.button("Delete this import", icon=":material/delete:"):
+    if st.button(
+        "Delete this import",
+        icon=":material/delete:",
+        disabled=not may("delete_import"),
+        help=needs("delete_import"),
+    ):
         row = by_id.loc[victim]
         _confirm_delete(int(victim), str(row["file_name"]), int(row["rows_stored"]))
 

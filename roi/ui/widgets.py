@@ -9,7 +9,9 @@ from roi import present
 from roi.engine import Result
 from roi.optimize import placeholders
 from roi.scenario import Scenario
+from roi.store.workspaces import Workspace
 from roi.ui import state
+from roi.ui.account import account_box
 from roi.ui.text import md
 
 
@@ -53,8 +55,9 @@ def _on_presentation_toggle() -> None:
     state.set_presenting(bool(state.value(PRESENTATION_TOGGLE)))
 
 
-def sidebar() -> None:
-    """The firm's branding, the presentation mode switch; shared by every page."""
+def sidebar(visible: list[Workspace]) -> None:
+    """The firm's branding, the presentation mode switch, the workspace and who is signed in;
+    shared by every page."""
     from roi.report.branding import load_branding
 
     branding = load_branding(state.store())
@@ -79,3 +82,4 @@ def sidebar() -> None:
             on_change=_on_presentation_toggle,
             help="Hides editing controls, enlarges charts and steps through the key figures.",
         )
+        account_box(visible)

@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy.engine import make_url
 
 from roi.store import Store, app_home
+from roi.store.workspaces import DEFAULT
 from roi.usage.schema import GROUP_COLUMNS, TOKEN_COLUMNS
 
 ROLLUP = "rollup.parquet"
@@ -48,11 +49,16 @@ def duck() -> duckdb.DuckDBPyConnection:
 
 
 def lake_dir(store: Store) -> Path:
-    url = make_url(store.url)
+    """The store's lake: beside its SQLite file (each workspace has its own file), else one folder
+    per database URL and workspace."""
+    url = store.engine.url
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         db = Path(url.database)
         return db.with_name(db.stem + ".lake")
-    key = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
+    name = make_url(store.url).render_as_string(hide_password=True)
+    if store.workspace != DEFAULT:
+        name += f"#workspace={store.workspace}"
+    key = hashlib.sha256(name.encode()).hexdigest()[:16]
     return app_home() / "lake" / key
 
 

@@ -15,7 +15,7 @@ LAYERS = [
     {"provenance", "catalog", "finance"},
     {"scenario"},
     {"store", "engine", "share"},
-    {"routing", "optimize", "sensitivity", "modelset", "task_table", "compare", "usage", "evals"},
+    {"routing", "optimize", "sensitivity", "modelset", "task_table", "compare", "usage", "evals", "signin"},
     {"present", "charts"},
     {"slides"},
     {"report"},

@@ -13,12 +13,6 @@ import urllib.request
 import pytest
 
 from roi.cli import main
-from roi.cli.serve import is_local
-
-
-def test_only_loopback_is_local():
-    assert is_local("127.0.0.1") and is_local("::1") and is_local("localhost") and is_local("127.0.0.2")
-    assert not is_local("0.0.0.0") and not is_local("10.1.2.3") and not is_local("roi.firm.example")
 
 
 def test_a_public_address_without_sign_in_is_refused(capsys):
@@ -26,6 +20,30 @@ def test_a_public_address_without_sign_in_is_refused(capsys):
     err = capsys.readouterr().err
     assert "refusing to serve beyond this machine without sign-in" in err and "--allow-anonymous" in err
     assert main(["serve", "--port", "0"]) == 2
+
+
+def test_the_launcher_refuses_too_so_make_run_cannot_skip_the_rule(tmp_path):
+    """`make run` starts the launcher directly: beyond this machine it wants sign-in as well."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ROI_AUTH_", "ROI_ALLOW"))}
+    run = subprocess.run(
+        [sys.executable, "-m", "roi.ui.launch", "--server.address=0.0.0.0", "--server.port=1"],
+        env=env | {"ROI_HOME": str(tmp_path)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 1
+    assert "--server.address 0.0.0.0: refusing to serve beyond this machine without sign-in" in run.stderr
+    half = subprocess.run(
+        [sys.executable, "-m", "roi.ui.launch", "--server.port=1"],
+        env=env | {"ROI_HOME": str(tmp_path), "ROI_AUTH_CLIENT_ID": "roi"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert half.returncode == 1 and "configured only in part" in half.stderr
 
 
 def _free_port() -> int:

@@ -81,7 +81,20 @@ def test_the_launcher_passes_the_colour_to_streamlit(monkeypatch):
     monkeypatch.setattr(cli, "main", lambda **kw: seen.setdefault("argv", list(sys.argv)))
     launch.main(["--server.port=8999"])
     assert seen["argv"][:2] == ["streamlit", "run"] and seen["argv"][2].endswith("app.py")
-    assert seen["argv"][3:] == ["--theme.primaryColor=#0A7F5C", "--server.port=8999"]
+    assert seen["argv"][3:5] == ["--theme.primaryColor=#0A7F5C", "--server.address=127.0.0.1"]
+    assert seen["argv"][-1] == "--server.port=8999"
+    # the secrets files Streamlit reads (the user's and the project's) hold [auth] when set
+    assert all(a.startswith("--secrets.files=") for a in seen["argv"][5:-1])
+
+
+def test_make_run_listens_on_this_machine_only_unless_told_otherwise(monkeypatch):
+    from roi.ui import launch
+
+    monkeypatch.delenv("STREAMLIT_SERVER_ADDRESS", raising=False)
+    assert "--server.address=127.0.0.1" in launch.serving_flags(["--server.port=1"])
+    assert not any(
+        f.startswith("--server.address") for f in launch.serving_flags(["--server.address", "::1"])
+    )
 
 
 def test_an_unreachable_store_still_starts_with_the_default_colour():
