@@ -8,7 +8,7 @@ import streamlit as st
 
 from roi import charts
 from roi.errors import RoiError, UsageFormatError
-from roi.ui.state import flash, may, needs, store, widget_key
+from roi.ui.state import flash, may, needs, store, usage_key, widget_key
 from roi.ui.widgets import chart, chart_scale
 from roi.usage.budgets import (
     CROSSED,
@@ -103,17 +103,15 @@ def post_alerts(states: list[BudgetState]) -> None:
 
 
 @st.cache_data(show_spinner="Checking the budgets…", max_entries=16)
-def _check(imports: tuple[int, ...], budget_list: tuple[Budget, ...], rule_list: tuple) -> list[BudgetState]:
+def _check(usage: tuple, budget_list: tuple[Budget, ...], rule_list: tuple) -> list[BudgetState]:
     from roi.usage import priced_store
     from roi.usage.budgets import check
 
-    del imports  # the cache key: a new or deleted import checks again
+    del usage  # the cache key (state.usage_key)
     return check(priced_store(store()), list(budget_list), list(rule_list))
 
 
 def cached_check(budget_list: list[Budget]) -> list[BudgetState]:
-    from roi.usage import list_imports
     from roi.usage.allocation import rules
 
-    ids = tuple(int(i) for i in list_imports(store())["id"])
-    return _check(ids, tuple(budget_list), tuple(rules(store())))
+    return _check(usage_key(), tuple(budget_list), tuple(rules(store())))

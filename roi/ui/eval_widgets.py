@@ -47,9 +47,14 @@ SAMPLE_KEY = state.widget_key("eval_sample")
 
 
 @st.cache_resource(show_spinner=False)
-def jobs() -> Jobs:
-    """The sample runs of this server process: they outlive the session that started them."""
+def _workspace_jobs(workspace: str) -> Jobs:
     return Jobs()
+
+
+def jobs() -> Jobs:
+    """The sample runs of this server process in the session's workspace: they outlive the session
+    that started them, and a run id names a run of one workspace only (each has its own runs)."""
+    return _workspace_jobs(state.current_workspace())
 
 
 def api_key() -> tuple[str, str]:

@@ -10,20 +10,20 @@ from roi.report.branding import Branding
 from roi.report.pack import PACK_FORMATS, build_pack
 from roi.report.pack_files import render_pack
 from roi.scenario import Scenario
-from roi.ui.state import may, needs, store, widget_key
-from roi.usage import list_imports, priced_store
+from roi.ui.state import may, needs, store, usage_key, widget_key
+from roi.usage import priced_store
 from roi.usage.allocation_view import months_in
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _months(imports: tuple[int, ...]) -> list[str]:
-    del imports  # the cache key: the Report page reads the usage once per set of imports
+def _months(usage: tuple) -> list[str]:
+    del usage  # the cache key (state.usage_key): read once per set of imports
     return months_in(priced_store(store()))
 
 
 def finance_pack_downloads(s: Scenario, branding: Branding) -> None:
     st.subheader("Monthly finance pack")
-    months = _months(tuple(int(i) for i in list_imports(store())["id"]))
+    months = _months(usage_key())
     if not months:
         st.caption("Import usage on the Usage page to build the monthly finance pack.")
         return

@@ -352,6 +352,15 @@ def switch_workspace(slug: str) -> None:
     _share_seen.set(None)
 
 
+def usage_key() -> tuple[str, tuple[int, ...]]:
+    """What a cached figure of the stored usage depends on: the workspace (caches are shared by
+    every session of the process, and each workspace numbers its imports from 1) and its imports
+    (a new or deleted import computes again)."""
+    from roi.usage import list_imports
+
+    return _workspace.get(), tuple(int(i) for i in list_imports(store())["id"])
+
+
 def may(action: str) -> bool:
     """Whether this session's user may do `action` (to grey out what `roi` would refuse anyway)."""
     return session_actor().may(action)
