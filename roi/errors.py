@@ -12,6 +12,13 @@ class RoiError(Exception):
     """An expected failure; the message says what is wrong and where."""
 
 
+def clip(value: object, limit: int = 80) -> str:
+    """A user's value as a message quotes it: whole when short, else its start and its length (a
+    5 MB cell must not become a 5 MB message on the page)."""
+    text = str(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
 class ScenarioError(RoiError):
     """A scenario that cannot be computed; the message names the task and field."""
 

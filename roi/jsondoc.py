@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+TOO_DEEP = "JSON nested more deeply than any export or scenario is (hundreds of levels of [ or {)"
+
 
 def loads(text: str, error: Callable[[str], Exception]) -> Any:
     """`json.loads`, or `error("not valid JSON (line L, column C: why)")` raised."""
@@ -14,6 +16,8 @@ def loads(text: str, error: Callable[[str], Exception]) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise error(f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:  # a JSON bomb: Python's parser gives up at its recursion limit
+        raise error(TOO_DEEP) from None
 
 
 def loads_pages(text: str, error: Callable[[str], Exception]) -> Any:
@@ -28,6 +32,8 @@ def loads_pages(text: str, error: Callable[[str], Exception]) -> Any:
     except json.JSONDecodeError as exc:
         if exc.msg != "Extra data":
             raise broken(exc) from None
+    except RecursionError:
+        raise error(TOO_DEEP) from None
     docs, dec, i, gap = [], json.JSONDecoder(), 0, " \t\r\n,"
     while i < len(text):
         while i < len(text) and text[i] in gap:
@@ -38,5 +44,7 @@ def loads_pages(text: str, error: Callable[[str], Exception]) -> Any:
             obj, i = dec.raw_decode(text, i)
         except json.JSONDecodeError as exc:
             raise broken(exc) from None
+        except RecursionError:
+            raise error(TOO_DEEP) from None
         docs.append(obj)
     return docs

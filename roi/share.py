@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from roi.errors import RoiError, ScenarioError
+from roi.jsondoc import TOO_DEEP, loads
 from roi.scenario import Scenario, parse_scenario
 
 PARAM = "s"  # the scenario itself
@@ -174,6 +175,10 @@ def _inflate(packed: bytes, unpacker: Any) -> bytes:
     return raw
 
 
+def _damaged(why: str) -> ScenarioError:
+    return ScenarioError(f"share link: the link is damaged ({why})")
+
+
 def decode(param: str) -> Scenario:
     if len(param) > MAX_PARAM_CHARS:
         raise ScenarioError("share link: the scenario in the link is too long")
@@ -181,13 +186,15 @@ def decode(param: str) -> Scenario:
         if param.startswith(VERSION):
             packed = base64.urlsafe_b64decode(param[1:] + "=" * (-len(param[1:]) % 4))
             raw = _inflate(packed, zlib.decompressobj(-15, zdict=_DICTIONARY))
-            doc = expand(json.loads(raw.decode("utf-8")))
+            doc = expand(loads(raw.decode("utf-8"), _damaged))
         elif param.startswith("e"):  # version 1: zlib of the full JSON
             packed = base64.urlsafe_b64decode(param + "=" * (-len(param) % 4))
-            doc = json.loads(_inflate(packed, zlib.decompressobj()).decode("utf-8"))
+            doc = loads(_inflate(packed, zlib.decompressobj()).decode("utf-8"), _damaged)
         else:
             raise ValueError("unknown link version")
-    except (binascii.Error, zlib.error, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
+    except RecursionError:  # nested just under the parser's limit, too deep to expand
+        raise ScenarioError(f"share link: {TOO_DEEP}") from None
+    except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError) as exc:
         if isinstance(exc, ScenarioError):
             raise
         raise ScenarioError("share link: the link is damaged (it does not decode to a scenario)") from None

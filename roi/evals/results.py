@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from roi import DATA_DIR
+from roi.cells import neutral_text
 from roi.errors import ResultsError
 from roi.evals.stats import wilson
 from roi.numbers import share
@@ -228,10 +229,11 @@ def cascade_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(df: pd.DataFrame) -> str:
+    """Results as CSV; a model's answer (or an item id) never runs as a formula in a spreadsheet."""
     safe = df.copy()
     for c in ("answer", "error", "item_id", "task", "model"):
         text = safe[c].map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
-        safe[c] = text.map(lambda v: "'" + v if v[:1] in ("=", "+", "-", "@") else v)
+        safe[c] = text.map(neutral_text)
     return safe[RESULT_COLUMNS].to_csv(index=False)
 
 

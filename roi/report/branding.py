@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from roi.cells import xml_safe
 from roi.errors import SettingsError
-from roi.report.cells import xml_safe
 from roi.store import Store
 from roi.store.models import SettingRow
 

@@ -12,7 +12,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from roi.report.cells import cell
+from roi.cells import cell
 
 
 def _text(x: object) -> object:

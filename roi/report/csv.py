@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from roi.report.cells import cell
+from roi.cells import cell
 from roi.report.content import Report
 from roi.report.tables import Table, projection_table, tasks_table
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from roi.report.cells import cell, xml_safe
+from roi.cells import cell, xml_safe
 from roi.report.pack import Pack, Section
 from roi.report.tables import MONEY, PCT, SHARE
 

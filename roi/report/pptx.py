@@ -20,8 +20,8 @@ from pptx.presentation import Presentation as PresentationObj
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
+from roi.cells import xml_safe
 from roi.report.assumptions import Assumption, key_assumptions
-from roi.report.cells import xml_safe
 from roi.report.content import Report
 from roi.report.images import figures_to_png
 

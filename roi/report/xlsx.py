@@ -14,7 +14,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from roi.report.cells import cell, xml_safe
+from roi.cells import cell, xml_safe
 from roi.report.content import Report
 from roi.report.tables import (
     Column,

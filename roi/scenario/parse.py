@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from roi import DATA_DIR
-from roi.errors import ScenarioError
+from roi.errors import ScenarioError, clip
 from roi.jsondoc import loads
 from roi.provenance import split_keys
 from roi.scenario.model import COMPLEXITIES, PRICE_FIELDS, TOKEN_KEYS, ModelDef, Routing, Scenario, Task
@@ -41,15 +41,33 @@ def _opt_num(
     return default if d.get(key) is None else _num(d[key], key, task, **kw)
 
 
+# A scenario is a few kilobytes; these bound what a hostile file or link can make us hold or show.
+MAX_DOCUMENT_CHARS = 2_000_000
+MAX_TEXT_CHARS = 200  # a name: the scenario's, a task's, a model's (the store keeps 200)
+MAX_TASKS = 2_000
+MAX_MODELS = 500
+
+
+def _shown(v: Any) -> str:
+    """A wrong value as a message quotes it: short, whatever its size or depth."""
+    if isinstance(v, dict | list):
+        return "an object" if isinstance(v, dict) else "a list"
+    return clip(json.dumps(v), 60)
+
+
 def _obj(v: Any, fld: str, task: str | None = None) -> dict:
     if not isinstance(v, dict):
-        raise ScenarioError(f"{_where(task, fld)}: expected an object, got {json.dumps(v)[:60]}")
+        raise ScenarioError(f"{_where(task, fld)}: expected an object, got {_shown(v)}")
     return v
 
 
 def _str(v: Any, fld: str, task: str | None = None) -> str:
     if not isinstance(v, str) or not v.strip():
-        raise ScenarioError(f"{_where(task, fld)}: expected a non-empty text, got {json.dumps(v)[:60]}")
+        raise ScenarioError(f"{_where(task, fld)}: expected a non-empty text, got {_shown(v)}")
+    if len(v.strip()) > MAX_TEXT_CHARS:
+        raise ScenarioError(
+            f"{_where(task, fld)}: expected at most {MAX_TEXT_CHARS} characters, got {len(v.strip()):,}"
+        )
     return v.strip()
 
 
@@ -166,12 +184,21 @@ def parse_scenario(doc: Any) -> Scenario:
     tasks_raw = doc.get("tasks", [])
     if not isinstance(tasks_raw, list):
         raise ScenarioError("tasks: expected a list of tasks")
+    if len(tasks_raw) > MAX_TASKS:
+        raise ScenarioError(f"tasks: expected at most {MAX_TASKS:,} tasks, got {len(tasks_raw):,}")
     tasks = tuple(_parse_task(i, t) for i, t in enumerate(tasks_raw))
     names = [t.name for t in tasks]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ScenarioError(f'task "{dupes[0]}": name: used by more than one task; task names must be unique')
-    models = {str(k): _parse_model(str(k), v) for k, v in _obj(doc.get("models", {}), "models").items()}
+    models_raw = _obj(doc.get("models", {}), "models")
+    if len(models_raw) > MAX_MODELS:
+        raise ScenarioError(f"models: expected at most {MAX_MODELS} models, got {len(models_raw):,}")
+    if long := next((k for k in models_raw if len(k) > MAX_TEXT_CHARS), None):
+        raise ScenarioError(
+            f"models: a model id of {len(long):,} characters; expected at most {MAX_TEXT_CHARS}"
+        )
+    models = {str(k): _parse_model(str(k), v) for k, v in models_raw.items()}
     per_task, baseline_prov, unknown = split_keys(
         _obj(doc.get("provenance") or {}, "provenance"), [t.name for t in tasks]
     )
@@ -206,8 +233,14 @@ def load_scenario(source: str | Path | bytes) -> Scenario:
             raise ScenarioError(f"{path}: cannot read the file ({exc.__class__.__name__}: {exc})") from None
         where = str(path)
     else:
+        if len(source) > MAX_DOCUMENT_CHARS * 4:  # before decoding: UTF-8 is at most 4 bytes a character
+            raise ScenarioError(f"scenario: {len(source):,} bytes; a scenario is a few kilobytes")
         text = source.decode("utf-8-sig", errors="replace") if isinstance(source, bytes) else source
         where = "scenario"
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise ScenarioError(
+            f"{where}: {len(text):,} characters; a scenario is a few kilobytes (at most {MAX_DOCUMENT_CHARS:,})"
+        )
     return parse_scenario(loads(text, lambda why: ScenarioError(f"{where}: {why}")))
 
 

@@ -36,13 +36,15 @@ from roi.usage.traffic import (
 
 AUTO = "detect from the header"
 UPLOADS = "usage_files"  # the upload box's purpose (its key changes each time it is emptied)
+# plain files only: no archive or compressed file (a zip bomb) arrives through the browser
+UPLOAD_TYPES = ["csv", "json", "tsv", "txt", "jsonl", "ndjson", "parquet"]
 EACH_ROW = {"as detected": None, "one request": "requests", "a time bucket (requests unknown)": "buckets"}
 
 
 def upload_and_import() -> None:
     files = st.file_uploader(
         "Usage exports (CSV, JSON, or per-request logs as JSON Lines or Parquet; several at once)",
-        type=["csv", "json", "tsv", "txt", "jsonl", "ndjson", "parquet"],
+        type=UPLOAD_TYPES,
         accept_multiple_files=True,
         key=upload_box_key(UPLOADS),
     )

@@ -18,7 +18,7 @@ from roi.usage.formats import read_usage
 from roi.usage.ingest import ImportSummary, delete_import, list_imports, store_results, stored_rows
 from roi.usage.pricing import aliases, price, reconcile, summary
 from roi.usage.registry import READERS, reader_names
-from roi.usage.schema import ReadResult, empty_frame
+from roi.usage.schema import ReadResult, empty_frame, refuse_long_keys
 
 
 @dataclass
@@ -58,6 +58,8 @@ def read_sources(
             except OSError as exc:
                 raise UsageFormatError(path.name, f"cannot read the file ({exc.strerror})") from None
             out.append((read_usage(data, name=path.name, format=format, mapping=mapping), path.name, data))
+    for result, name, _ in out:
+        refuse_long_keys(result.frame, name)
     return out
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from roi.errors import UsageFormatError
+from roi.errors import UsageFormatError, clip
 
 DELIMITERS = (",", ";", "\t", "|")
 _NUM_JUNK = re.compile(r"[\s$€£\u00a0\u202f']")
@@ -81,7 +81,25 @@ def read_text_table(text: str, name: str) -> tuple[pd.DataFrame, Dialect]:
             name, f"not a well-formed CSV ({exc})", row=int(m.group(1)) if m else None
         ) from None
     df.columns = [str(c).strip().lower() for c in df.columns]
+    refuse_giant_cells(df, name)
     return df, dialect
+
+
+MAX_CELL_CHARS = 100_000  # no export writes cells this long; a CSV bomb does
+
+
+def refuse_giant_cells(df: pd.DataFrame, name: str, *, first_row: int = 2) -> None:
+    """A cell longer than any export writes is refused with its row and column."""
+    for column in df.columns:
+        lengths = df[column].str.len()
+        if lengths.max() > MAX_CELL_CHARS:
+            i = int(np.flatnonzero((lengths > MAX_CELL_CHARS).to_numpy())[0])
+            raise UsageFormatError(
+                name,
+                f"a cell of {int(lengths.iloc[i]):,} characters; exports write at most a few thousand",
+                row=first_row + _pos(df, i),
+                column=column,
+            )
 
 
 def iter_text_chunks(path: str, name: str, chunksize: int) -> Iterator[tuple[pd.DataFrame, Dialect]]:
@@ -201,7 +219,7 @@ def cell_error(
     """“expected <expected>, got “<cell>”” for the first bad cell, with its row and column."""
     i = int(np.flatnonzero(np.asarray(bad))[0])
     return UsageFormatError(
-        name, f"expected {expected}, got “{raw.iloc[i]}”", row=first_row + _pos(df, i), column=column
+        name, f"expected {expected}, got “{clip(raw.iloc[i])}”", row=first_row + _pos(df, i), column=column
     )
 
 

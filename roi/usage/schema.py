@@ -47,6 +47,28 @@ class ReadResult:
     notes: list[str] = field(default_factory=list)  # how the file was read (rows = requests? units)
 
 
+MAX_KEY_CHARS = 300  # a model, workspace, key, project, user, tag or task name (the store keeps 300)
+KEY_COLUMNS = ("model_raw", *GROUP_COLUMNS)
+
+
+def refuse_long_keys(frame: pd.DataFrame, name: str) -> None:
+    """A model or allocation key longer than any provider writes is refused (a hostile or broken
+    file), naming the column and the start of the value."""
+    from roi.errors import UsageFormatError, clip
+
+    for column in KEY_COLUMNS:
+        if column not in frame:
+            continue
+        values = frame[column].dropna().astype(str)
+        long = values[values.str.len() > MAX_KEY_CHARS]
+        if len(long):
+            raise UsageFormatError(
+                name,
+                f"expected at most {MAX_KEY_CHARS} characters, got “{clip(long.iloc[0], 40)}”",
+                column=column,
+            )
+
+
 def empty_frame(n: int = 0) -> pd.DataFrame:
     """A frame with every normalized column, n rows of missing values, in the right dtypes."""
     data = {}

@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # The layers of docs/ARCHITECTURE.md, bottom first.
 LAYERS = [
-    {"roi", "errors", "tokens", "numbers", "jsondoc"},
+    {"roi", "errors", "tokens", "numbers", "jsondoc", "cells"},
     {"provenance", "catalog", "finance"},
     {"scenario"},
     {"store", "engine", "share"},

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
-from roi.errors import UsageFormatError
+from roi.errors import UsageFormatError, clip
 from roi.store import Store
 from roi.store.models import UsageImport, UsageRequestId
 from roi.usage import lake
@@ -27,6 +27,7 @@ from roi.usage.engine import rollup as agg
 from roi.usage.engine.checked import check, copy_parquet, requests_view
 from roi.usage.engine.local import MEMORY_LIMIT, LocalSource, connect, resolve
 from roi.usage.ingest import ImportSummary, finish_import, new_import
+from roi.usage.schema import KEY_COLUMNS, MAX_KEY_CHARS
 
 
 def _fingerprint(src: LocalSource) -> bytes:
@@ -77,6 +78,22 @@ def _fresh(con: duckdb.DuckDBPyConnection, repeated: int) -> None:
         )
     else:
         con.execute("CREATE TEMP VIEW fresh AS SELECT * FROM new")
+
+
+def _refuse_long_keys(con: duckdb.DuckDBPyConnection, rollup: Path, name: str) -> None:
+    """A model or allocation key longer than the store keeps, checked on the (small) rollup: every
+    distinct key is in it, so the requests need no extra pass."""
+    cols = ", ".join(f'max(length("{c}"))' for c in KEY_COLUMNS)
+    longest = con.execute(f"SELECT {cols} FROM read_parquet({lake.sql_list([str(rollup)])})").fetchone()
+    for column, n in zip(KEY_COLUMNS, longest, strict=True):
+        if n is not None and n > MAX_KEY_CHARS:
+            value = con.execute(
+                f'SELECT "{column}" FROM read_parquet({lake.sql_list([str(rollup)])}) '
+                f'WHERE length("{column}") > {MAX_KEY_CHARS} LIMIT 1'
+            ).fetchone()[0]
+            raise UsageFormatError(
+                name, f"expected at most {MAX_KEY_CHARS} characters, got “{clip(value, 40)}”", column=column
+            )
 
 
 @dataclass
@@ -140,6 +157,7 @@ def prepare_local(
             say("summing")
             fresh = ibis.table(req.schema(), name="fresh")
             copy_parquet(con, ibis.to_sql(agg.rollup(fresh), dialect="duckdb"), staging / lake.ROLLUP)
+            _refuse_long_keys(con, staging / lake.ROLLUP, src.name)
             stored, kept = con.execute(
                 f"SELECT count(*), coalesce(sum(requests), 0) FROM read_parquet({lake.sql_list([str(staging / lake.ROLLUP)])})"
             ).fetchone()

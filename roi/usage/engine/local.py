@@ -162,6 +162,8 @@ def source_view(con: duckdb.DuckDBPyConnection, src: LocalSource) -> tuple[ibis.
     scan, decimal = _scan(src)
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+        if src.kind == "parquet":
+            _refuse_bombs(con, src)
     except duckdb.Error as exc:
         raise UsageFormatError(src.name, _duck_message(exc)) from None
     cols: dict[str, tuple[str, str]] = {}
@@ -181,6 +183,24 @@ def source_view(con: duckdb.DuckDBPyConnection, src: LocalSource) -> tuple[ibis.
         cols[low] = (sql_type, ibis_type)
     con.execute(f"CREATE OR REPLACE TEMP VIEW source AS SELECT {', '.join(select)} FROM {scan}")
     return ibis.table({c: t for c, (_, t) in cols.items()}, name="source"), decimal
+
+
+MAX_ROWS_PER_BYTE = 10  # real logs take 5-40 bytes a request; a Parquet "bomb" claims millions a KB
+
+
+def _refuse_bombs(con: duckdb.DuckDBPyConnection, src: LocalSource) -> None:
+    """A Parquet file claiming far more rows than its size could hold (run-length encoded filler, a
+    decompression bomb) is refused from its footer, before a row is read."""
+    for path in src.paths:
+        rows = con.execute(
+            f"SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata({sql_list([path])})"
+        ).fetchone()[0]
+        size = os.path.getsize(path)
+        if rows > MAX_ROWS_PER_BYTE * max(size, 1000):
+            raise UsageFormatError(
+                os.path.basename(path),
+                f"claims {rows:,} rows in {size:,} bytes, far more than a usage log compresses to; not read",
+            )
 
 
 def _duck_message(exc: duckdb.Error) -> str:

@@ -8,9 +8,9 @@ import math
 import openpyxl
 import pytest
 
+from roi.cells import cell, neutral_text
 from roi.engine import compute
 from roi.report import build, build_report, render
-from roi.report.cells import cell, neutral_text
 from roi.report.csv import read_sections
 from roi.report.xlsx import SUMMARY_HEADER_ROW
 
