@@ -34,6 +34,8 @@ def streamlit_flags(a: argparse.Namespace) -> list[str]:
         "--client.showErrorDetails=none",
         "--client.toolbarMode=minimal",
         "--browser.gatherUsageStats=false",
+        "--server.enableAgentApi=false",  # no HTTP or MCP API drives the app (Streamlit's default too)
+        *[f"--server.allowedHosts={h}" for h in a.allowed_host or ()],
     ]
 
 
@@ -62,7 +64,7 @@ def cmd_serve(a: argparse.Namespace) -> int:
     sys.stderr.flush()
     # the launcher (roi.ui.launch, what `make run` starts) takes over this process: the command
     # line sits above the UI and does not import it
-    os.execv(sys.executable, [sys.executable, "-m", "roi.ui.launch", *streamlit_flags(a)])
+    os.execv(sys.executable, [sys.executable, "-m", "roi.ui.launch", "--as-server", *streamlit_flags(a)])
     return 0  # not reached
 
 
@@ -74,6 +76,11 @@ def add_serve_command(sub: argparse._SubParsersAction) -> None:
     )
     s.add_argument("--port", type=int, default=8501)
     s.add_argument("--max-upload-mb", type=int, default=2048, help="largest upload, MB (default 2048)")
+    s.add_argument(
+        "--allowed-host",
+        action="append",
+        help="a host name browsers use to reach it (repeat; guards against DNS rebinding)",
+    )
     s.add_argument(
         "--allow-anonymous",
         action="store_true",

@@ -18,6 +18,8 @@ from pathlib import Path
 from roi.report.branding import DEFAULT_ACCENT, theme_color
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
+SERVER_APP = APP.with_name("serve_app.py")  # app.py inside an ASGI app with security headers
+AS_SERVER = "--as-server"  # `roi serve` starts the launcher so
 
 
 def warm() -> str:
@@ -108,11 +110,13 @@ def serving_flags(args: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     args = list(argv or sys.argv[1:])
+    script = SERVER_APP if AS_SERVER in args else APP
+    args = [a for a in args if a != AS_SERVER]
     flags = serving_flags(args)
     color = warm()
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", str(APP), f"--theme.primaryColor={color}", *flags, *args]
+    sys.argv = ["streamlit", "run", str(script), f"--theme.primaryColor={color}", *flags, *args]
     cli.main(prog_name="streamlit")
 
 

@@ -78,6 +78,12 @@ def test_the_server_answers_its_health_check_and_the_app(tmp_path):
                 time.sleep(0.2)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
             assert r.status == 200 and b"<html" in r.read().lower()
+            # the server sends the security headers itself (no proxy needed for them)
+            assert r.headers["X-Frame-Options"] == "SAMEORIGIN"
+            assert r.headers["X-Content-Type-Options"] == "nosniff"
+            assert r.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+            assert r.headers["Referrer-Policy"] == "same-origin"
+            assert "Strict-Transport-Security" not in r.headers  # the TLS end (a proxy) sends it
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/host-config", timeout=5) as r:
             assert r.status == 200
     finally:
