@@ -21,7 +21,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/vulture roi pages app.py tests bench tools/vulture_whitelist.py --exclude roi/store/migrations
+	$(BIN)/vulture roi pages app.py serve_app.py tests bench tools/vulture_whitelist.py --exclude roi/store/migrations
 
 # The test suite also runs the usage engine on Spark (the `spark` extra; Java 17+ from Debian's
 # openjdk-17-jre-headless, which .ci/run installs): without Java those tests skip locally.

@@ -8,7 +8,11 @@ replaced fails with ConflictError instead of silently overwriting their change.
 from __future__ import annotations
 
 import copy
+import fcntl
+import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cache
@@ -116,6 +120,35 @@ class Store:
     def dispose(self) -> None:
         for s in {id(s): s for s in self._workspaces.values()}.values():
             s.engine.dispose()
+
+    @contextmanager
+    def exclusive(self, purpose: str) -> Iterator[None]:
+        """Only one `purpose` (an import) at a time in this workspace, across threads, sessions and
+        server processes: two imports of the same file at once would each find the other's request
+        ids new and count them twice. PostgreSQL: an advisory lock; SQLite: a lock on a file beside
+        the database."""
+        key = f"roi:{purpose}:{self.workspace}"
+        if self.engine.dialect.name == "postgresql":
+            number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": number})
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": number})
+                    conn.commit()
+            return
+        db = self.engine.url.database
+        where = Path(db) if db not in (None, "", ":memory:") else app_home() / "memory.db"
+        lock = where.with_name(f"{where.name}.{purpose}.lock")
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock, "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
 
     def save_scenario(self, scenario: Scenario, *, expected_revision: int | None, note: str = "") -> int:
         """Save a new revision and return its number.

@@ -130,10 +130,25 @@ def ingest(
 ) -> Ingested:
     """Import a batch: every source is read and checked first, then all are stored in one
     transaction (a bad source stores nothing). Per-request logs go through the engine."""
-    from roi.store.access import check, record
-    from roi.usage.engine.imports import commit_prepared, prepare_local
+    from roi.store.access import check
 
     check(store.actor, "import")
+    with store.exclusive("import"):  # concurrent imports must see each other's request ids
+        return _ingest(store, sources, format=format, mapping=mapping, table=table, progress=progress)
+
+
+def _ingest(
+    store: Store,
+    sources: list,
+    *,
+    format: str | None,
+    mapping: dict[str, str] | None,
+    table: str | None,
+    progress: Callable[[str], None] | None,
+) -> Ingested:
+    from roi.store.access import record
+    from roi.usage.engine.imports import commit_prepared, prepare_local
+
     engine = [s for s in sources if engine_source(s, format, mapping)]
     others = [s for s in sources if not any(s is e for e in engine)]
     prepared = []

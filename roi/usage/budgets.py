@@ -241,9 +241,16 @@ def message(s: BudgetState, threshold: int) -> dict:
 def alert(store: Store, states: list[BudgetState], post) -> list[tuple[BudgetState, int]]:
     """Post the highest newly crossed threshold of each budget with `post(payload: bytes)`, then
     record every threshold reached; a failed post records nothing, so the next check retries."""
-    from roi.store.access import check, record
+    from roi.store.access import check
 
     check(store.actor, "post_alerts")
+    with store.exclusive("alerts"):  # two checks at once (a page, a scheduler) post a crossing once
+        return _alert(store, states, post)
+
+
+def _alert(store: Store, states: list[BudgetState], post) -> list[tuple[BudgetState, int]]:
+    from roi.store.access import record
+
     sent = []
     for s in states:
         new = [t for t in s.reached if t not in _posted(store, s)]

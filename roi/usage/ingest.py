@@ -238,7 +238,11 @@ def _same(a: object, b: object) -> bool:
 def delete_import(store: Store, import_id: int) -> None:
     from roi.store.access import guarded
 
-    with guarded(store, "delete_import", f"import #{import_id}"), store.engine.begin() as conn:
+    with (
+        guarded(store, "delete_import", f"import #{import_id}"),
+        store.exclusive("import"),  # not while an import is checking ids against this one's
+        store.engine.begin() as conn,
+    ):
         conn.execute(delete(UsageRequestId).where(UsageRequestId.import_id == import_id))
         conn.execute(delete(UsageRow).where(UsageRow.import_id == import_id))
         conn.execute(delete(UsageImport).where(UsageImport.id == import_id))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import MetaData, create_engine, insert, select, text
 
@@ -239,3 +240,35 @@ def _row_counts(url: str) -> dict[str, int]:
         }
     engine.dispose()
     return counts
+
+
+# --- one import at a time ------------------------------------------------------------------------
+
+
+def test_concurrent_imports_of_the_same_files_count_each_request_once(main):
+    """Four sessions importing the same exports at the same moment used to store them four times:
+    each checked the request ids before any of the others had committed."""
+    import threading
+
+    files = [DATA / "usage" / "generic_requests.csv", DATA / "usage" / "anthropic_console_usage.csv"]
+    errors: list[BaseException] = []
+
+    def one() -> None:
+        try:
+            ingest(main, files)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    ws.create_workspace(main, "once", "Imported once")
+    once = ws.enter(main, "once")
+    ingest(once, files)
+    together, alone = priced_store(main), priced_store(once)
+    assert len(together) == len(alone) == 61  # 41 requests and 20 daily buckets, once
+    for column in ("requests", "input_tokens", "output_tokens"):
+        assert pd.to_numeric(together[column]).sum() == pd.to_numeric(alone[column]).sum() > 0
