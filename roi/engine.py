@@ -131,7 +131,10 @@ def task_matrix(s: Scenario, specs: dict[str, ModelSpec] | None = None) -> TaskM
 
 @dataclass(frozen=True)
 class Plan:
-    """A routing applied to the task matrix: expected calls per request and per-request results."""
+    """A routing applied to the task matrix: expected calls per request and per-request results.
+
+    Every array may carry leading axes (the simulation's draws, `roi.uncertainty`): calls
+    [..., task, model], the others [..., task]. `compute` passes none."""
 
     calls: np.ndarray  # [task, model] expected calls to the model per request (cascade: 1 and e)
     cost: np.ndarray  # [task] $ per request
@@ -146,37 +149,98 @@ def _need_accuracy(t: Task, tm: TaskMatrix, i: int, mid: str, why: str) -> float
     return float(a)
 
 
-def plan_routing(s: Scenario, tm: TaskMatrix) -> Plan:
+@dataclass(frozen=True)
+class RoutingShape:
+    """A scenario's routing as arrays: fixed shares, and the cascades' first and second models."""
+
+    shares: np.ndarray  # [task, model], zero on cascade rows
+    cascade: np.ndarray  # [task] bool
+    first: np.ndarray  # [task] model column of each cascade's first model (0 elsewhere)
+    second: np.ndarray  # [task] ... and of its escalation model
+    escalation: np.ndarray  # [task] the scenario's escalation rates (0 where no cascade)
+    measured: np.ndarray  # [task] a cascade's own measured accuracy ("a>b"), nan where none
+
+
+def routing_shape(s: Scenario, tm: TaskMatrix) -> RoutingShape:
+    """The arrays of `s`'s routing; a routing that needs an accuracy nobody gave is a ScenarioError
+    naming the task and model (checked once here, whatever the draws do afterwards)."""
     n, m = tm.cost.shape
-    calls = np.zeros((n, m))
-    accuracy = np.zeros(n)
     col = {mid: j for j, mid in enumerate(tm.models)}
+    shares, casc = np.zeros((n, m)), np.zeros(n, dtype=bool)
+    first, second = np.zeros(n, dtype=int), np.zeros(n, dtype=int)
+    esc, measured = np.zeros(n), np.full(n, np.nan)
     for i, t in enumerate(s.tasks):
         r = t.routing
         if r.cascade:
             a, b = r.cascade
-            e = r.escalation_rate
-            calls[i, col[a]] += 1.0
-            calls[i, col[b]] += e
-            measured = t.accuracy.get(f"{a}>{b}")
-            if measured is not None:
-                accuracy[i] = measured
+            casc[i], first[i], second[i], esc[i] = True, col[a], col[b], r.escalation_rate
+            if (own := t.accuracy.get(f"{a}>{b}")) is not None:
+                measured[i] = own
             else:
-                acc_a = _need_accuracy(t, tm, i, a, "answers first in the cascade")
-                acc_b = _need_accuracy(t, tm, i, b, "takes escalations in the cascade") if e > 0 else 0.0
-                accuracy[i] = (1 - e) * acc_a + e * acc_b
+                _need_accuracy(t, tm, i, a, "answers first in the cascade")
+                if r.escalation_rate > 0:
+                    _need_accuracy(t, tm, i, b, "takes escalations in the cascade")
         else:
             for mid, share in r.shares.items():
                 if share > 0:
-                    calls[i, col[mid]] = share
-                    accuracy[i] += share * _need_accuracy(t, tm, i, mid, f"gets {share:.0%} of requests")
-    return Plan(calls, (calls * tm.cost).sum(axis=1), (calls * tm.latency).sum(axis=1), accuracy)
+                    shares[i, col[mid]] = share
+                    _need_accuracy(t, tm, i, mid, f"gets {share:.0%} of requests")
+    return RoutingShape(shares, casc, first, second, esc, measured)
 
 
-def plan_baseline(s: Scenario, tm: TaskMatrix) -> Plan:
-    """Today: every task on the baseline model, or the task's actual model mix from usage logs."""
+def dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Σ over the last axis (month-1 totals over tasks), for one set of inputs or for every draw."""
+    if np.ndim(a) == 1 and np.ndim(b) == 1:
+        return a @ b
+    return (np.asarray(a)[..., None, :] @ np.asarray(b)[..., :, None])[..., 0, 0]
+
+
+def _mix(calls: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per task, the calls-weighted sum of per-model values (a model never called may be NaN)."""
+    return (calls * np.where(calls > 0, values, 0.0)).sum(axis=-1)
+
+
+def routed_plan(
+    rs: RoutingShape,
+    cost: np.ndarray,
+    latency: np.ndarray,
+    accuracy: np.ndarray,
+    *,
+    escalation: np.ndarray | None = None,
+    cascade_accuracy: np.ndarray | None = None,
+) -> Plan:
+    """The routing applied: cost, latency and accuracy per request of each task.
+
+    A cascade a→b with escalation e makes 1 call to a and e to b: it costs cost(a) + e·cost(b),
+    waits latency(a) + e·latency(b), and is right with its measured accuracy or, as a stated
+    assumption, (1 − e)·acc(a) + e·acc(b). `escalation`, `latency`, `accuracy` and
+    `cascade_accuracy` may carry leading draw axes (else the scenario's own values)."""
+    e = rs.escalation if escalation is None else escalation
+    lead = np.broadcast_shapes(np.shape(e)[:-1], latency.shape[:-2], accuracy.shape[:-2])
+    calls = np.broadcast_to(rs.shares, (*lead, *rs.shares.shape)).copy()
+    rows = np.flatnonzero(rs.cascade)
+    e = np.broadcast_to(e, (*lead, len(rs.cascade)))
+    calls[..., rows, rs.first[rows]] = 1.0
+    calls[..., rows, rs.second[rows]] = e[..., rows]
+    acc = _mix(calls, accuracy)
+    if rows.size:
+        ea = e[..., rows]
+        at, bt = accuracy[..., rows, rs.first[rows]], accuracy[..., rows, rs.second[rows]]
+        assumed = (1 - ea) * at + np.where(ea > 0, ea * np.nan_to_num(bt), 0.0)
+        own = rs.measured if cascade_accuracy is None else cascade_accuracy
+        own = np.broadcast_to(own, (*lead, len(rs.cascade)))[..., rows]
+        acc[..., rows] = np.where(np.isnan(own), assumed, own)
+    return Plan(calls, (calls * cost).sum(axis=-1), (calls * latency).sum(axis=-1), acc)
+
+
+def plan_routing(s: Scenario, tm: TaskMatrix) -> Plan:
+    return routed_plan(routing_shape(s, tm), tm.cost, tm.latency, tm.accuracy)
+
+
+def baseline_calls(s: Scenario, tm: TaskMatrix) -> np.ndarray:
+    """Today's calls [task, model]: the baseline model, or the task's actual mix from usage logs;
+    every accuracy it needs checked (a ScenarioError names the task and model)."""
     calls = np.zeros_like(tm.cost)
-    accuracy = np.zeros(len(s.tasks))
     for i, t in enumerate(s.tasks):
         mix = t.baseline_routing or {s.baseline_model: 1.0}
         for mid, share in mix.items():
@@ -184,8 +248,20 @@ def plan_baseline(s: Scenario, tm: TaskMatrix) -> Plan:
             why = (
                 "is the baseline (today's model)" if not t.baseline_routing else f"answers {share:.0%} today"
             )
-            accuracy[i] += share * _need_accuracy(t, tm, i, mid, why)
-    return Plan(calls, (calls * tm.cost).sum(axis=1), (calls * tm.latency).sum(axis=1), accuracy)
+            _need_accuracy(t, tm, i, mid, why)
+    return calls
+
+
+def baseline_plan(calls: np.ndarray, cost: np.ndarray, latency: np.ndarray, accuracy: np.ndarray) -> Plan:
+    """Today's calls applied (accuracy and latency may carry draw axes)."""
+    lead = np.broadcast_shapes(latency.shape[:-2], accuracy.shape[:-2])
+    c = np.broadcast_to(calls, (*lead, *calls.shape))
+    return Plan(c, (c * cost).sum(axis=-1), (c * latency).sum(axis=-1), _mix(c, accuracy))
+
+
+def plan_baseline(s: Scenario, tm: TaskMatrix) -> Plan:
+    """Today: every task on the baseline model, or the task's actual model mix from usage logs."""
+    return baseline_plan(baseline_calls(s, tm), tm.cost, tm.latency, tm.accuracy)
 
 
 @dataclass(frozen=True)
@@ -308,9 +384,71 @@ def check(s: Scenario) -> Scenario:
     """The scenario, if `compute` can price it (every model known, every accuracy it needs given);
     else the ScenarioError that names the task and field. For accepting a file, link or edit."""
     tm = task_matrix(s)
-    plan_routing(s, tm)
-    plan_baseline(s, tm)
+    routing_shape(s, tm)
+    baseline_calls(s, tm)
     return s
+
+
+@dataclass(frozen=True)
+class Month1:
+    """Month 1 in money, for one set of inputs or (with draw axes in front) for every draw."""
+
+    spend: np.ndarray
+    baseline_spend: np.ndarray
+    error_cost: np.ndarray
+    baseline_error_cost: np.ndarray
+    staff_time_value: np.ndarray
+
+
+def month1(
+    volume: np.ndarray,
+    routed: Plan,
+    base: Plan,
+    error_cost: np.ndarray,
+    interactive: np.ndarray,
+    staff_cost_per_hour: float,
+) -> Month1:
+    """Spend = requests × cost per request; error cost = requests × (1 − accuracy) × cost of one
+    error; staff time value = seconds saved on interactive tasks × hourly staff cost."""
+    saved = np.where(interactive, volume * (base.latency - routed.latency), 0.0).sum(axis=-1)
+    return Month1(
+        dot(volume, routed.cost),
+        dot(volume, base.cost),
+        dot(volume, (1 - routed.accuracy) * error_cost),
+        dot(volume, (1 - base.accuracy) * error_cost),
+        saved / 3600.0 * staff_cost_per_hour,
+    )
+
+
+def price_factors(s: Scenario, models: list[str], factors: np.ndarray | None = None) -> np.ndarray | None:
+    """[..., model, month] multiplier of each model's prices (a `price_change` from its month on);
+    None when no model's prices change. `factors` [..., model] replaces the scenario's factors."""
+    changes = [(j, s.models[m].price_change) for j, m in enumerate(models) if m in s.models]
+    changes = [(j, c) for j, c in changes if c is not None]
+    if not changes:
+        return None
+    if factors is None:
+        factors = np.ones(len(models))
+        for j, c in changes:
+            factors[j] = c.factor
+    month = np.arange(1, s.horizon_months + 1)
+    start = np.full(len(models), s.horizon_months + 1)
+    for j, c in changes:
+        start[j] = c.from_month
+    after = month[None, :] >= start[:, None]  # [model, month]
+    return np.where(after, np.asarray(factors)[..., :, None], 1.0)
+
+
+def spend_factor(
+    volume: np.ndarray, plan: Plan, cost: np.ndarray, factors: np.ndarray | None
+) -> np.ndarray | None:
+    """[..., month] multiplier of month-1 spend from price changes: each model's spend × its factor."""
+    if factors is None:
+        return None
+    by_model = (volume[..., :, None] * plan.calls * cost).sum(axis=-2)  # [..., model]
+    total = by_model.sum(axis=-1, keepdims=True)
+    changed = (by_model[..., :, None] * factors).sum(axis=-2)
+    return np.where(total > 0, changed / np.where(total > 0, total, 1.0), 1.0)
 
 
 def compute(s: Scenario, tm: TaskMatrix | None = None) -> Result:
@@ -320,21 +458,30 @@ def compute(s: Scenario, tm: TaskMatrix | None = None) -> Result:
     v = tm.volume
     error_cost = np.array([t.error_cost for t in s.tasks], dtype=float)
     interactive = np.array([t.interactive for t in s.tasks], dtype=bool)
-    spend = float(v @ routed.cost)
-    baseline_spend = float(v @ base.cost)
-    err = float(v @ ((1 - routed.accuracy) * error_cost))
-    base_err = float(v @ ((1 - base.accuracy) * error_cost))
-    seconds_saved = float((v * (base.latency - routed.latency))[interactive].sum())
-    staff = seconds_saved / 3600.0 * s.staff_cost_per_hour
+    m1 = month1(v, routed, base, error_cost, interactive, s.staff_cost_per_hour)
+    factors = price_factors(s, tm.models)
     projection = project(
-        spend=spend,
-        baseline_spend=baseline_spend,
-        error_cost=err,
-        baseline_error_cost=base_err,
-        staff_time_value=staff,
+        spend=m1.spend,
+        baseline_spend=m1.baseline_spend,
+        error_cost=m1.error_cost,
+        baseline_error_cost=m1.baseline_error_cost,
+        staff_time_value=m1.staff_time_value,
         growth=s.volume_growth_per_month,
         horizon_months=s.horizon_months,
         one_time_cost=s.one_time_cost,
         monthly_cost=s.monthly_cost,
+        spend_factor=spend_factor(v, routed, tm.cost, factors),
+        baseline_spend_factor=spend_factor(v, base, tm.cost, factors),
     )
-    return Result(s, tm, routed, base, spend, baseline_spend, err, base_err, staff, projection)
+    return Result(
+        s,
+        tm,
+        routed,
+        base,
+        float(m1.spend),
+        float(m1.baseline_spend),
+        float(m1.error_cost),
+        float(m1.baseline_error_cost),
+        float(m1.staff_time_value),
+        projection,
+    )

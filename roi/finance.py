@@ -89,32 +89,67 @@ class Projection:
 
 def project(
     *,
-    spend: float,
-    baseline_spend: float,
-    error_cost: float,
-    baseline_error_cost: float,
-    staff_time_value: float,
-    growth: float,
+    spend: float | np.ndarray,
+    baseline_spend: float | np.ndarray,
+    error_cost: float | np.ndarray,
+    baseline_error_cost: float | np.ndarray,
+    staff_time_value: float | np.ndarray,
+    growth: float | np.ndarray,
     horizon_months: int,
-    one_time_cost: float,
-    monthly_cost: float,
+    one_time_cost: float | np.ndarray,
+    monthly_cost: float | np.ndarray,
+    spend_factor: np.ndarray | None = None,
+    baseline_spend_factor: np.ndarray | None = None,
 ) -> Projection:
+    """Month k's figures are month 1's × (1 + g)^(k−1) (spend also × the price factor of month k,
+    from a model's price change). Every input may be an array of draws (`roi.uncertainty`): the
+    months are then the last axis of every output."""
     months = np.arange(1, horizon_months + 1)
-    factor = (1.0 + growth) ** (months - 1)
-    spend_saved = (baseline_spend - spend) * factor
-    error_saved = (baseline_error_cost - error_cost) * factor
-    staff = staff_time_value * factor
-    net = spend_saved + error_saved + staff - monthly_cost
-    cumulative = -one_time_cost + np.cumsum(net)
+
+    def per_draw(x):  # a draw axis in front of the months
+        return np.asarray(x, dtype=float)[..., None]
+
+    factor = (1.0 + per_draw(growth)) ** (months - 1)
+    s, b = per_draw(spend), per_draw(baseline_spend)
+    if spend_factor is None and baseline_spend_factor is None:
+        spend_m, base_m, spend_saved = s * factor, b * factor, (b - s) * factor
+    else:
+        one = np.ones(horizon_months)
+        spend_m = s * (one if spend_factor is None else spend_factor) * factor
+        base_m = b * (one if baseline_spend_factor is None else baseline_spend_factor) * factor
+        spend_saved = base_m - spend_m
+    error_saved = (per_draw(baseline_error_cost) - per_draw(error_cost)) * factor
+    staff = per_draw(staff_time_value) * factor
+    net = spend_saved + error_saved + staff - per_draw(monthly_cost)
+    cumulative = -per_draw(one_time_cost) + np.cumsum(net, axis=-1)
     return Projection(
         months,
-        spend * factor,
-        baseline_spend * factor,
+        spend_m,
+        base_m,
         spend_saved,
         error_saved,
         staff,
-        monthly_cost,
-        one_time_cost,
+        _scalar(monthly_cost),
+        _scalar(one_time_cost),
         net,
         cumulative,
     )
+
+
+def _scalar(x):
+    return float(x) if np.ndim(x) == 0 else np.asarray(x, dtype=float)
+
+
+def payback_months(cumulative: np.ndarray) -> np.ndarray:
+    """The payback month of each row of cumulative net benefits (the last axis is the months):
+    the first month it reaches zero, NaN where it never does within the horizon."""
+    hit = cumulative >= 0
+    return np.where(hit.any(axis=-1), hit.argmax(axis=-1) + 1.0, np.nan)
+
+
+def roi_pcts(p: Projection) -> np.ndarray:
+    """100 × (gains − costs) / costs over the horizon, for every draw; NaN where nothing is invested."""
+    gains = (p.spend_saved + p.error_cost_saved + p.staff_time_value).sum(axis=-1)
+    costs = np.asarray(p.one_time_cost) + len(p.months) * np.asarray(p.monthly_cost)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(costs == 0, np.nan, 100.0 * (gains - costs) / np.where(costs == 0, 1.0, costs))

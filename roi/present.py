@@ -15,6 +15,7 @@ from roi.numbers import money, money_short, percent, seconds, share
 from roi.optimize import Placeholders
 from roi.scenario import Routing, Scenario
 from roi.sensitivity import AccuracyCurve
+from roi.uncertainty import Uncertainty
 
 
 def payback(month: int | None) -> str:
@@ -83,10 +84,24 @@ class Tile:
 SLOWEST_TASKS = "Slowest tasks' wait"  # a plain name for the 95th percentile over task means
 
 
-def headline_tiles(r: Result) -> list[Tile]:
+def _span(low: str, high: str) -> str:
+    return low if low == high else f"{low} to {high}"
+
+
+def payback_span(u: Uncertainty) -> str:
+    """'month 3–7', 'month 3 to none' (P10 to P90 of the payback month)."""
+    pp = u.payback_percentiles()
+    lo, hi = pp["p10"], pp["p90"]
+    if lo is not None and hi is not None:
+        return f"month {lo}" if lo == hi else f"month {lo}–{hi}"
+    return _span(payback_short(lo), payback_short(hi))
+
+
+def headline_tiles(r: Result, u: Uncertainty | None = None) -> list[Tile]:
     """Eight tiles in two rows of four: money (today, routed, token savings, net benefit over the
     horizon) then time, accuracy and payback. Net benefit sits beside the token savings so a
-    saving on tokens never hides a loss on errors or set-up."""
+    saving on tokens never hides a loss on errors or set-up. With uncertain inputs (`u`), the net
+    benefit and payback tiles show their P10–P90 range under the point; without, nothing changes."""
     m1 = r.month1_spend
     b1 = r.month1_baseline_spend
     lat, blat = r.mean_latency_s, r.baseline_mean_latency_s
@@ -106,6 +121,16 @@ def headline_tiles(r: Result) -> list[Tile]:
         verdict = ("net loss", "inverse", "down")  # red, whatever the words' sign
     else:
         verdict = ("net gain", "normal", "up")
+    pay_delta = None if empty or pay else f"not within {months} months"
+    pay_arrow = "off"
+    if u is not None and u.uncertain and not empty:
+        end = u.cumulative_bands()[-1]
+        verdict = (
+            f"P10–P90 {_span(money_short(end['p10']), money_short(end['p90']))}",
+            verdict[1],
+            "off",
+        )
+        pay_delta = f"P10–P90 {payback_span(u)}"
     return [
         Tile(
             "Monthly spend, today", money_short(b1), None, help="Month 1, every task on the baseline model."
@@ -167,12 +192,36 @@ def headline_tiles(r: Result) -> list[Tile]:
         Tile(
             "Payback",
             "—" if empty else payback_short(pay),
-            None if empty or pay else f"not within {months} months",
-            "inverse",
+            pay_delta,
+            "inverse" if u is None or not u.uncertain else "off",
             "First month in which the cumulative net benefit reaches zero.",
-            "off",
+            pay_arrow,
         ),
     ]
+
+
+def uncertainty_words(u: Uncertainty) -> str | None:
+    """'Pays back in month 3 (P10–P90: month 3–6): a 99% chance within the 24 months, 64% within 6.'
+    None when nothing is uncertain (then the point figures say it all)."""
+    if not u.uncertain:
+        return None
+    pay = u.result.projection.payback_month
+    point = f"Pays back in month {pay}" if pay else f"Does not pay back within {u.horizon} months"
+    soon = min(12, u.horizon)
+    within = f"{percent(100 * u.prob_payback_within(), 0)} chance within the {u.horizon} months"
+    if soon < u.horizon:
+        within += f", {percent(100 * u.prob_payback_within(soon), 0)} within {soon}"
+    return f"{point} (P10–P90: {payback_span(u)}): a {within}."
+
+
+def uncertainty_method(u: Uncertainty) -> str:
+    """How the ranges were made, for the page, the deck and the report."""
+    n = len(u.inputs)
+    return (
+        f"Ranges from {u.draws:,} draws (seed {u.seed}) of {n} uncertain input{'s' if n != 1 else ''}: "
+        "each measured accuracy from its own sample (Beta posterior), each low / likely / high input "
+        "as a triangular distribution; the point figures use the likely values."
+    )
 
 
 def placeholder_words(ph: Placeholders) -> str | None:

@@ -12,7 +12,9 @@ from roi.cli.text import scenario_summary, table
 from roi.engine import compute
 from roi.errors import CommandLineError, ScenarioError
 from roi.optimize import optimize
+from roi.present import uncertainty_method, uncertainty_words
 from roi.scenario import Scenario, load_scenario
+from roi.uncertainty import DEFAULT_SEED, simulate
 
 
 def load_with_tasks(path: str) -> Scenario:
@@ -24,8 +26,17 @@ def load_with_tasks(path: str) -> Scenario:
 
 
 def cmd_scenario(a: argparse.Namespace) -> int:
-    d = compute(load_with_tasks(a.file)).to_dict()
-    print(json.dumps(d, indent=2) if a.json else scenario_summary(d))
+    s = load_with_tasks(a.file)
+    if a.simulate is None:
+        d = compute(s).to_dict()
+        print(json.dumps(d, indent=2) if a.json else scenario_summary(d))
+        return 0
+    if not 1 <= a.simulate <= 1_000_000:
+        raise CommandLineError(f"--simulate {a.simulate}: expected 1 to 1,000,000 draws")
+    u = simulate(s, a.simulate, a.seed)
+    d = u.result.to_dict() | {"uncertainty": u.to_dict()}
+    words = uncertainty_words(u) or "Nothing in this scenario carries a range: the figures above are exact."
+    print(json.dumps(d, indent=2) if a.json else f"{scenario_summary(d)}\n\n{words}\n{uncertainty_method(u)}")
     return 0
 
 
@@ -111,6 +122,13 @@ def add_scenario_commands(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("scenario", help="compute a scenario JSON file: spend, latency, accuracy, payback")
     s.add_argument("file")
     s.add_argument("--json", action="store_true")
+    s.add_argument(
+        "--simulate",
+        type=int,
+        metavar="N",
+        help="carry every range (and measured accuracy's sample) through N draws: adds P10/P50/P90",
+    )
+    s.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"the draws' seed (default {DEFAULT_SEED})")
     s.set_defaults(func=cmd_scenario)
     s = sub.add_parser("optimize", help="cheapest routing meeting every task's accuracy floor")
     s.add_argument("file")

@@ -10,6 +10,7 @@ from typing import Any
 
 from roi.errors import ScenarioError
 from roi.provenance import Provenance, TaskProvenance, dotted_keys
+from roi.ranges import Range, written
 from roi.tokens import BUCKETS, Tokens
 
 # The scenario file's key for each token bucket (5-minute cache writes keep their first name there).
@@ -25,6 +26,19 @@ COMPLEXITIES = ("routine", "medium", "hard")
 
 
 @dataclass(frozen=True)
+class PriceChange:
+    """A model's prices multiplied by `factor` from month `from_month` of the projection on (a price
+    cut announced, a contract renewal): `factor` may carry a range, e.g. 0.6 / 0.8 / 1.0."""
+
+    from_month: int
+    factor: float
+    factor_range: Range | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from_month": self.from_month, "factor": written(self.factor, self.factor_range)}
+
+
+@dataclass(frozen=True)
 class ModelDef:
     """A custom model (typed prices and latency) or an override of a catalog model."""
 
@@ -37,6 +51,7 @@ class ModelDef:
     ttft_s: float | None = None
     output_tokens_per_s: float | None = None
     discount: float = 0.0
+    price_change: PriceChange | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,17 @@ class Task:
     complexity: str = "routine"  # routine / medium / hard: what the global "routine work" slider moves
     baseline_routing: dict[str, float] = field(default_factory=dict)  # today's actual mix (from usage logs)
     provenance: TaskProvenance = field(default_factory=TaskProvenance)  # where its numbers come from
+    # the numbers that may carry a range (roi.ranges): requests_per_month, error_cost,
+    # escalation_rate, "latency_s.<model>"
+    ranges: dict[str, Range] = field(default_factory=dict)
+
+    def likely(self, key: str) -> float:
+        """The value a range key of this task ranges over (its own field)."""
+        if key == "escalation_rate":
+            return self.routing.escalation_rate
+        if key.startswith("latency_s."):
+            return self.latency_s[key.removeprefix("latency_s.")]
+        return float(getattr(self, key))
 
     @property
     def tokens(self) -> Tokens:
@@ -99,6 +125,8 @@ class Scenario:
     illustrative: bool = False
     baseline_provenance: Provenance | None = None
     unknown_provenance: dict[str, Any] = field(default_factory=dict)  # keys naming no task: kept as written
+    # volume_growth_per_month, one_time_cost, monthly_cost: those that carry a range (roi.ranges)
+    ranges: dict[str, Range] = field(default_factory=dict)
 
     @property
     def as_of(self) -> date:
@@ -160,10 +188,12 @@ class Scenario:
             doc["go_live"] = self.go_live.isoformat()
         doc |= {
             "horizon_months": self.horizon_months,
-            "one_time_cost": self.one_time_cost,
-            "monthly_cost": self.monthly_cost,
+            "one_time_cost": written(self.one_time_cost, self.ranges.get("one_time_cost")),
+            "monthly_cost": written(self.monthly_cost, self.ranges.get("monthly_cost")),
             "staff_cost_per_hour": self.staff_cost_per_hour,
-            "volume_growth_per_month": self.volume_growth_per_month,
+            "volume_growth_per_month": written(
+                self.volume_growth_per_month, self.ranges.get("volume_growth_per_month")
+            ),
             "models": {k: _model_to_dict(v) for k, v in self.models.items()},
             "baseline": {"model": self.baseline_model},
             "tasks": [_task_to_dict(t) for t in self.tasks],
@@ -189,18 +219,30 @@ def _model_to_dict(m: ModelDef) -> dict[str, Any]:
     for k in ("ttft_s", "output_tokens_per_s"):
         if getattr(m, k) is not None:
             d[k] = getattr(m, k)
+    if m.price_change is not None:
+        d["price_change"] = m.price_change.to_dict()
     return d
 
 
 def _task_to_dict(t: Task) -> dict[str, Any]:
-    d: dict[str, Any] = {"name": t.name, "requests_per_month": t.requests_per_month}
+    r = t.ranges.get
+    d: dict[str, Any] = {
+        "name": t.name,
+        "requests_per_month": written(t.requests_per_month, r("requests_per_month")),
+    }
     for key, bucket in TOKEN_KEYS.items():
         if key != "cache_write_1h_tokens" or t.cache_write_1h_tokens:
             d[key] = getattr(t, bucket)
-    d |= {"interactive": t.interactive, "error_cost": t.error_cost, "accuracy": dict(t.accuracy)}
+    d |= {
+        "interactive": t.interactive,
+        "error_cost": written(t.error_cost, r("error_cost")),
+        "accuracy": dict(t.accuracy),
+    }
     if t.latency_s:
-        d["latency_s"] = dict(t.latency_s)
+        d["latency_s"] = {m: written(x, r(f"latency_s.{m}")) for m, x in t.latency_s.items()}
     d["routing"] = t.routing.to_dict()
+    if t.routing.cascade and r("escalation_rate"):
+        d["routing"]["escalation_rate"] = written(t.routing.escalation_rate, r("escalation_rate"))
     for k in ("accuracy_floor", "latency_ceiling_s"):
         if getattr(t, k) is not None:
             d[k] = getattr(t, k)

@@ -14,7 +14,17 @@ from roi import DATA_DIR
 from roi.errors import ScenarioError, clip
 from roi.jsondoc import loads
 from roi.provenance import split_keys
-from roi.scenario.model import COMPLEXITIES, PRICE_FIELDS, TOKEN_KEYS, ModelDef, Routing, Scenario, Task
+from roi.ranges import Range, parse_range
+from roi.scenario.model import (
+    COMPLEXITIES,
+    PRICE_FIELDS,
+    TOKEN_KEYS,
+    ModelDef,
+    PriceChange,
+    Routing,
+    Scenario,
+    Task,
+)
 
 DEMO_SCENARIO_FILE = DATA_DIR / "demo_scenario.json"
 
@@ -33,6 +43,15 @@ def _num(
     if hi is not None and v > hi:
         raise ScenarioError(f"{_where(task, fld)}: expected a number ≤ {hi:g}, got {v:g}")
     return float(v)
+
+
+def _ranged(
+    v: Any, fld: str, task: str | None = None, *, lo: float | None = 0.0, hi: float | None = None
+) -> tuple[float, Range | None]:
+    """A number that may carry a range (`{"low", "likely", "high"}`): (likely, its Range or None)."""
+    if isinstance(v, dict):
+        return parse_range(v, _where(task, fld), lo=lo, hi=hi)
+    return _num(v, fld, task, lo=lo, hi=hi), None
 
 
 def _opt_num(
@@ -86,9 +105,31 @@ def _parse_model(mid: str, d: Any) -> ModelDef:
             )
         prices = {k: _num(d.get(k, 0), f"{fld}.{k}") for k in PRICE_FIELDS}
         return ModelDef(
-            custom=True, cache_write_1h=_opt_num(d, "cache_write_1h", None, None), **prices, **latency
+            custom=True,
+            cache_write_1h=_opt_num(d, "cache_write_1h", None, None),
+            **prices,
+            **latency,
+            price_change=_price_change(d.get("price_change"), fld),
         )
-    return ModelDef(discount=_num(d.get("discount", 0), f"{fld}.discount", hi=1.0), **latency)
+    return ModelDef(
+        discount=_num(d.get("discount", 0), f"{fld}.discount", hi=1.0),
+        **latency,
+        price_change=_price_change(d.get("price_change"), fld),
+    )
+
+
+def _price_change(v: Any, fld: str) -> PriceChange | None:
+    """`{"from_month": 7, "factor": 0.8}` (or a factor range): the model's prices × factor from then."""
+    if v is None:
+        return None
+    d = _obj(v, f"{fld}.price_change")
+    month = d.get("from_month")
+    if isinstance(month, bool) or not isinstance(month, int) or not 1 <= month <= 240:
+        raise ScenarioError(f"{fld}.price_change.from_month: expected a month of the projection, 1..240")
+    if "factor" not in d:
+        raise ScenarioError(f"{fld}.price_change.factor: required (e.g. 0.8 for a 20% price cut)")
+    factor, r = _ranged(d["factor"], f"{fld}.price_change.factor", lo=0.0, hi=100.0)
+    return PriceChange(month, factor, r)
 
 
 def _parse_routing(v: Any, task: str) -> Routing:
@@ -101,7 +142,7 @@ def _parse_routing(v: Any, task: str) -> Routing:
             raise ScenarioError(f'task "{task}": routing.cascade: escalate to a different model than {c[0]}')
         if "escalation_rate" not in d:
             raise ScenarioError(f'task "{task}": routing.escalation_rate: required for a cascade (0..1)')
-        e = _num(d["escalation_rate"], "routing.escalation_rate", task, hi=1.0)
+        e, _ = _ranged(d["escalation_rate"], "routing.escalation_rate", task, hi=1.0)  # range: the task's
         return Routing(cascade=(c[0], c[1]), escalation_rate=e)
     if not d:
         raise ScenarioError(f'task "{task}": routing: no model gets any requests')
@@ -143,20 +184,32 @@ def _parse_task(i: int, d: Any) -> Task:
                 f'task "{name}": baseline_routing: expected shares per model (today\'s actual mix)'
             )
         baseline_routing = br.shares
+    ranges: dict[str, Range] = {}
+
+    def ranged(key: str, v: Any, fld: str, **bounds: float | None) -> float:
+        likely, r = _ranged(v, fld, name, **bounds)
+        if r is not None:
+            ranges[key] = r
+        return likely
+
+    routing = _parse_routing(d["routing"], name)
+    if routing.cascade and isinstance(d["routing"].get("escalation_rate"), dict):
+        ranged("escalation_rate", d["routing"]["escalation_rate"], "routing.escalation_rate", hi=1.0)
     return Task(
         name=name,
-        requests_per_month=_num(d["requests_per_month"], "requests_per_month", name),
+        requests_per_month=ranged("requests_per_month", d["requests_per_month"], "requests_per_month"),
         **tokens,
         interactive=interactive,
-        error_cost=_num(d.get("error_cost", 0), "error_cost", name),
+        error_cost=ranged("error_cost", d.get("error_cost", 0), "error_cost"),
         accuracy={str(m): _num(a, f'accuracy["{m}"]', name, hi=1.0) for m, a in acc.items()},
-        latency_s={str(m): _num(s, f'latency_s["{m}"]', name) for m, s in lat.items()},
-        routing=_parse_routing(d["routing"], name),
+        latency_s={str(m): ranged(f"latency_s.{m}", s, f'latency_s["{m}"]') for m, s in lat.items()},
+        routing=routing,
         accuracy_floor=_opt_num(d, "accuracy_floor", name, None, hi=1.0),
         latency_ceiling_s=_opt_num(d, "latency_ceiling_s", name, None),
         batch=batch,
         complexity=complexity,
         baseline_routing=baseline_routing,
+        ranges=ranges,
     )
 
 
@@ -203,6 +256,14 @@ def parse_scenario(doc: Any) -> Scenario:
         _obj(doc.get("provenance") or {}, "provenance"), [t.name for t in tasks]
     )
     tasks = tuple(replace(t, provenance=per_task[t.name]) if t.name in per_task else t for t in tasks)
+    ranges: dict[str, Range] = {}
+
+    def ranged(key: str, **bounds: float | None) -> float:
+        likely, r = _ranged(doc.get(key, 0), key, **bounds)
+        if r is not None:
+            ranges[key] = r
+        return likely
+
     return Scenario(
         name=name,
         baseline_model=baseline_model,
@@ -211,15 +272,14 @@ def parse_scenario(doc: Any) -> Scenario:
         price_date=price_date,
         go_live=go_live,
         horizon_months=horizon,
-        one_time_cost=_num(doc.get("one_time_cost", 0), "one_time_cost"),
-        monthly_cost=_num(doc.get("monthly_cost", 0), "monthly_cost"),
+        one_time_cost=ranged("one_time_cost"),
+        monthly_cost=ranged("monthly_cost"),
         staff_cost_per_hour=_num(doc.get("staff_cost_per_hour", 0), "staff_cost_per_hour"),
-        volume_growth_per_month=_num(
-            doc.get("volume_growth_per_month", 0), "volume_growth_per_month", lo=-0.99
-        ),
+        volume_growth_per_month=ranged("volume_growth_per_month", lo=-0.99),
         illustrative=bool(doc.get("illustrative", False)),
         baseline_provenance=baseline_prov,
         unknown_provenance=unknown,
+        ranges=ranges,
     )
 
 

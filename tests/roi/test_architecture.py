@@ -12,10 +12,21 @@ ROOT = Path(__file__).resolve().parents[2]
 # The layers of docs/ARCHITECTURE.md, bottom first.
 LAYERS = [
     {"roi", "errors", "tokens", "numbers", "jsondoc", "cells"},
-    {"provenance", "catalog", "finance"},
+    {"provenance", "catalog", "finance", "ranges"},
     {"scenario"},
     {"store", "engine", "share"},
-    {"routing", "optimize", "sensitivity", "modelset", "task_table", "compare", "usage", "evals", "signin"},
+    {
+        "routing",
+        "optimize",
+        "sensitivity",
+        "modelset",
+        "task_table",
+        "compare",
+        "usage",
+        "evals",
+        "signin",
+        "uncertainty",
+    },
     {"present", "charts"},
     {"slides"},
     {"report"},
