@@ -50,18 +50,20 @@ def floors(s: Scenario, tm: TaskMatrix) -> np.ndarray:
     )
 
 
-def cheapest_routing(s: Scenario, tm: TaskMatrix | None = None) -> list[Choice]:
+def cheapest_routing(
+    s: Scenario, tm: TaskMatrix | None = None, *, confidence: float | None = None
+) -> list[Choice]:
+    """The cheapest split per task meeting its floor at the point accuracies, or (`confidence`, e.g.
+    0.95) with that probability given how uncertain each measured accuracy is."""
     tm = tm if tm is not None else task_matrix(s)
+    if confidence is not None:
+        return _cheapest_with_confidence(s, tm, confidence)
     n, m = tm.cost.shape
     fl = floors(s, tm) if n else np.zeros(0)
     ceil = np.array([t.latency_ceiling_s if t.latency_ceiling_s is not None else np.inf for t in s.tasks])
     known = ~np.isnan(tm.accuracy)
     acc = np.where(known, tm.accuracy, -np.inf)
-    error_cost = np.array([t.error_cost for t in s.tasks], dtype=float).reshape(n, 1)
-    waiting = np.array([s.staff_cost_per_hour / 3600 if t.interactive else 0.0 for t in s.tasks]).reshape(
-        n, 1
-    )
-    c = tm.cost + np.where(known, 1 - tm.accuracy, 0.0) * error_cost + tm.latency * waiting
+    c = _per_request_cost(s, tm)
     lat = tm.latency
     # pair (i, j) with weight w on i: feasible w satisfies w·a_i + (1−w)·a_j ≥ F and w·l_i + (1−w)·l_j ≤ L.
     ai, aj = acc[:, :, None], acc[:, None, :]
@@ -102,6 +104,87 @@ def cheapest_routing(s: Scenario, tm: TaskMatrix | None = None) -> list[Choice]:
         la = sum(sh * tm.latency[k, tm.models.index(mid)] for mid, sh in shares.items())
         cc = sum(sh * c[k, tm.models.index(mid)] for mid, sh in shares.items())
         out.append(Choice(t.name, shares, float(fl[k]), t.latency_ceiling_s, float(cc), float(a), float(la)))
+    return out
+
+
+CONFIDENCE_DRAWS = 2_000
+CONFIDENCE_SEED = 1
+SPLIT_STEP = 0.02  # a two-model split's share moves in steps of 2%
+
+
+def _per_request_cost(s: Scenario, tm: TaskMatrix) -> np.ndarray:
+    """[task, model] what a request costs the firm: tokens, expected errors, staff waiting."""
+    known = ~np.isnan(tm.accuracy)
+    error_cost = np.array([t.error_cost for t in s.tasks], dtype=float)[:, None]
+    waiting = np.array([s.staff_cost_per_hour / 3600 if t.interactive else 0.0 for t in s.tasks])[:, None]
+    return tm.cost + np.where(known, 1 - tm.accuracy, 0.0) * error_cost + tm.latency * waiting
+
+
+def accuracy_draws(s: Scenario, tm: TaskMatrix, draws: int, seed: int) -> np.ndarray:
+    """[draw, task, model] accuracies: each measured one from its Beta posterior, the others as given."""
+    rng = np.random.default_rng(seed)
+    out = np.broadcast_to(tm.accuracy, (draws, *tm.accuracy.shape)).copy()
+    for i, t in enumerate(s.tasks):
+        for m, a in t.accuracy.items():
+            p = t.provenance.of_accuracy(m)
+            if m in tm.models and p is not None and (sample := p.sample(a)) is not None:
+                correct, n = sample
+                out[:, i, tm.models.index(m)] = rng.beta(correct + 1, n - correct + 1, draws)
+    return out
+
+
+def _cheapest_with_confidence(s: Scenario, tm: TaskMatrix, confidence: float) -> list[Choice]:
+    """Every single model and every two-model split (in SPLIT_STEP steps) of each task, keeping
+    those whose accuracy reaches the floor in at least `confidence` of the draws and whose latency
+    stays under the ceiling; the cheapest of them."""
+    if not 0 < confidence < 1:
+        raise ScenarioError(f"confidence: expected a probability between 0 and 1, got {confidence:g}")
+    n, m = tm.cost.shape
+    fl = floors(s, tm) if n else np.zeros(0)
+    acc = accuracy_draws(s, tm, CONFIDENCE_DRAWS, CONFIDENCE_SEED)
+    cost = _per_request_cost(s, tm)
+    w = np.arange(0.0, 1.0 + SPLIT_STEP / 2, SPLIT_STEP)  # share of model i in a pair (i, j)
+    out = []
+    for k, t in enumerate(s.tasks):
+        ceiling = t.latency_ceiling_s if t.latency_ceiling_s is not None else np.inf
+        known = ~np.isnan(tm.accuracy[k])
+        a = acc[:, k, :]  # [draw, model]
+        best: tuple[float, dict[str, float]] | None = None
+        for i in range(m):
+            for j in range(i, m):
+                if not (known[i] and known[j]):
+                    continue
+                ws = w if i != j else np.ones(1)
+                mix = ws[None, :] * a[:, i, None] + (1 - ws[None, :]) * a[:, j, None]  # [draw, share]
+                holds = (mix >= fl[k] - 1e-9).mean(axis=0) >= confidence
+                lat = ws * tm.latency[k, i] + (1 - ws) * tm.latency[k, j]
+                c = np.where(holds & (lat <= ceiling + 1e-9), ws * cost[k, i] + (1 - ws) * cost[k, j], np.inf)
+                pick = int(np.argmin(c))
+                if np.isfinite(c[pick]) and (best is None or c[pick] < best[0] - 1e-12):
+                    wi = float(ws[pick])
+                    shares = (
+                        {tm.models[i]: 1.0}
+                        if i == j or wi >= 1
+                        else ({tm.models[j]: 1.0} if wi <= 0 else {tm.models[i]: wi, tm.models[j]: 1.0 - wi})
+                    )
+                    best = (float(c[pick]), shares)
+        if best is None:
+            out.append(Choice(t.name, None, float(fl[k]), t.latency_ceiling_s, np.nan, np.nan, np.nan))
+            continue
+        cc, shares = best
+        col = [tm.models.index(mid) for mid in shares]
+        sh = np.array(list(shares.values()))
+        out.append(
+            Choice(
+                t.name,
+                shares,
+                float(fl[k]),
+                t.latency_ceiling_s,
+                cc,
+                float(sh @ tm.accuracy[k, col]),
+                float(sh @ tm.latency[k, col]),
+            )
+        )
     return out
 
 
@@ -197,14 +280,15 @@ class Optimized:
     result: Result
 
 
-def optimize(s: Scenario) -> Optimized:
-    """Apply the cheapest split meeting every floor; infeasible tasks keep their routing.
+def optimize(s: Scenario, *, confidence: float | None = None) -> Optimized:
+    """Apply the cheapest split meeting every floor (with probability `confidence`, when given);
+    infeasible tasks keep their routing.
 
     Refuses (PlaceholderAccuracyError) while an accuracy is a placeholder not measured or accepted.
     """
     refuse_placeholders(s)
     tm = task_matrix(s)
-    choices = cheapest_routing(s, tm)
+    choices = cheapest_routing(s, tm, confidence=confidence)
     tasks = []
     for t, ch in zip(s.tasks, choices, strict=True):
         if ch.shares is None:
@@ -213,6 +297,32 @@ def optimize(s: Scenario) -> Optimized:
             tasks.append(replace(t, routing=Routing(shares=ch.shares)))
     new = s.with_tasks(tasks)
     return Optimized(new, choices, [c.task for c in choices if c.shares is None], compute(new, tm))
+
+
+@dataclass(frozen=True)
+class ConfidencePrice:
+    """What holding every floor with a probability costs, against holding it at the point."""
+
+    confidence: float
+    point: Optimized
+    confident: Optimized
+
+    @property
+    def extra_spend(self) -> float:
+        """Month-1 token spend of the confident split minus the point split's."""
+        return self.confident.result.month1_spend - self.point.result.month1_spend
+
+    @property
+    def extra_net_loss(self) -> float:
+        """How much lower the net benefit over the horizon is with the confident split."""
+        return (
+            self.point.result.projection.horizon_net_benefit
+            - self.confident.result.projection.horizon_net_benefit
+        )
+
+
+def price_of_confidence(s: Scenario, confidence: float) -> ConfidencePrice:
+    return ConfidencePrice(confidence, optimize(s), optimize(s, confidence=confidence))
 
 
 def frontier(tm: TaskMatrix) -> np.ndarray:

@@ -36,6 +36,15 @@ class Provenance:
     def measured(self) -> bool:
         return self.kind == "measured"
 
+    def sample(self, accuracy: float) -> tuple[int, int] | None:
+        """(correct, n) of a measured accuracy, for its Beta(correct + 1, n − correct + 1)
+        posterior; a measurement that states n but not its correct count is taken as
+        round(accuracy × n) right. None when it is not a measurement with a sample."""
+        if not self.measured or not self.n:
+            return None
+        correct = self.correct if self.correct is not None else int(round(accuracy * self.n))
+        return min(max(correct, 0), self.n), self.n
+
     def detail(self) -> str:
         """'n=40; 95% interval 91.0%–98.2%; run 3', 'from a.csv', the note; '' when there is none."""
         parts: list[str] = []

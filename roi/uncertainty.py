@@ -131,12 +131,7 @@ class Uncertainty:
 
 
 def _beta_of(p: Provenance | None, accuracy: float) -> tuple[int, int] | None:
-    """(correct, n) of a measured accuracy; a measurement that states n but not its correct count
-    is taken as round(accuracy × n) right."""
-    if p is None or not p.measured or not p.n:
-        return None
-    correct = p.correct if p.correct is not None else int(round(accuracy * p.n))
-    return min(max(correct, 0), p.n), p.n
+    return None if p is None else p.sample(accuracy)
 
 
 def _triangular(rng: np.random.Generator, low: float, likely: float, high: float, draws: int) -> np.ndarray:

@@ -11,6 +11,7 @@ from roi.cli.common import write_file
 from roi.cli.text import scenario_summary, table
 from roi.engine import compute
 from roi.errors import CommandLineError, ScenarioError
+from roi.numbers import money
 from roi.optimize import optimize
 from roi.present import uncertainty_method, uncertainty_words
 from roi.scenario import Scenario, load_scenario
@@ -41,7 +42,10 @@ def cmd_scenario(a: argparse.Namespace) -> int:
 
 
 def cmd_optimize(a: argparse.Namespace) -> int:
-    o = optimize(load_with_tasks(a.file))
+    if a.confidence is not None and not 0 < a.confidence < 1:
+        raise CommandLineError(f"--confidence {a.confidence:g}: expected a probability, e.g. 0.95")
+    s = load_with_tasks(a.file)
+    o = optimize(s, confidence=a.confidence)
     if a.out:
         write_file(a.out, o.scenario.to_json())
     if a.json:
@@ -62,6 +66,14 @@ def cmd_optimize(a: argparse.Namespace) -> int:
             print(f"{c.task}: {split} (floor {100 * c.floor:.1f}%)")
         print()
         print(scenario_summary(o.result.to_dict()))
+        if a.confidence is not None:
+            point = optimize(s).result
+            print(
+                f"\nHolding every floor with {a.confidence:.0%} probability (not only at the point estimates) "
+                f"changes month-1 spend by {money(o.result.month1_spend - point.month1_spend)} and the net "
+                f"benefit over {s.horizon_months} months by "
+                f"{money(o.result.projection.horizon_net_benefit - point.projection.horizon_net_benefit)}."
+            )
         if a.out:
             print(f"\nwrote {a.out}")
     return 0
@@ -134,6 +146,11 @@ def add_scenario_commands(sub: argparse._SubParsersAction) -> None:
     s.add_argument("file")
     s.add_argument("--json", action="store_true")
     s.add_argument("--out", help="write the optimized scenario JSON here")
+    s.add_argument(
+        "--confidence",
+        type=float,
+        help="each floor must hold with this probability given the measured accuracies' samples (e.g. 0.95)",
+    )
     s.set_defaults(func=cmd_optimize)
     s = sub.add_parser("catalog", help="list model prices from the price database")
     s.add_argument("--provider")
