@@ -191,7 +191,13 @@ def _beta_sf(a: int, b: int, x: float, steps: int = 200_000) -> float:
 
     grid = np.linspace(0.0, 1.0, steps + 1)
     with np.errstate(divide="ignore"):
-        pdf = np.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + (a - 1) * np.log(grid) + (b - 1) * np.log1p(-grid))
+        pdf = np.exp(
+            math.lgamma(a + b)
+            - math.lgamma(a)
+            - math.lgamma(b)
+            + (a - 1) * np.log(grid)
+            + (b - 1) * np.log1p(-grid)
+        )
     pdf[~np.isfinite(pdf)] = 0.0
     cdf = np.concatenate(([0.0], np.cumsum((pdf[1:] + pdf[:-1]) / 2 * np.diff(grid))))
     return float(1 - np.interp(x, grid, cdf / cdf[-1]))
