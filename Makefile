@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_usage.py
 	$(BIN)/python bench/bench_evals.py
 	$(BIN)/python bench/bench_report.py
+	$(BIN)/python bench/bench_uncertainty.py
 	$(BIN)/python bench/bench_load.py
 
 clean:

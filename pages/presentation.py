@@ -17,7 +17,7 @@ s = state.current_scenario()
 result = state.computed(s)
 if result is None:
     st.stop()
-deck = slides(result)
+deck = slides(result, state.simulated(s))
 step = min(state.slide(), len(deck) - 1)
 
 
@@ -40,7 +40,7 @@ if state.presenting():
     )
 st.markdown(f"### {slide.takeaway}")
 if slide.figure is None:
-    tiles(result)
+    tiles(result, state.simulated(s))
     st.caption(f"{md(s.name)}" + (" · illustrative demo data" if s.illustrative else ""))
 else:
     fig = slide.figure(1.6)

@@ -4,7 +4,16 @@ import streamlit as st
 
 from roi import present
 from roi.scenario import COMPLEXITIES, demo_scenario
-from roi.task_table import TASK_COLUMNS, accuracy_frame, apply_frames, blank_scenario, tasks_frame
+from roi.task_table import (
+    RANGE_COLUMNS,
+    TASK_COLUMNS,
+    accuracy_frame,
+    apply_frames,
+    apply_ranges,
+    blank_scenario,
+    ranges_frame,
+    tasks_frame,
+)
 from roi.ui.state import current_scenario, edit_scenario, flash, replace_scenario, seeded_key, show_flash
 from roi.ui.widgets import scenario_banner
 
@@ -82,9 +91,30 @@ edited_acc = st.data_editor(
 with st.expander("Where the accuracy numbers come from"):
     st.dataframe(present.accuracy_table(s), hide_index=True, width="stretch")
 
+with st.expander("How sure are these numbers? Ranges (optional)", expanded=any(t.ranges for t in s.tasks)):
+    st.caption(
+        "A low and a high end around a task's value turn it into a range (drawn as low / likely / high, "
+        "the value being the likely one); measured accuracies carry their sample's range by themselves. "
+        "Overview and Break-even & ROI then show P10–P90 and the chance of payback."
+    )
+    ends = {"low": "low", "high": "high"}
+    edited_ranges = st.data_editor(
+        ranges_frame(s),
+        key=seeded_key("ranges"),
+        hide_index=True,
+        width="stretch",
+        disabled=["name"],
+        column_config={"name": st.column_config.TextColumn("Task", pinned=True)}
+        | {
+            f"{key}_{end}": st.column_config.NumberColumn(f"{label}: {word}", min_value=0.0)
+            for key, label in RANGE_COLUMNS.items()
+            for end, word in ends.items()
+        },
+    )
+
 if st.button("Apply changes", type="primary", icon=":material/check:"):
     edit_scenario(
-        lambda s: apply_frames(s, edited_tasks, edited_acc),
+        lambda s: apply_ranges(apply_frames(s, edited_tasks, edited_acc), edited_ranges),
         success=lambda new: f"Applied: {len(new.tasks)} tasks.",
         refused="Not applied",
     )

@@ -200,6 +200,26 @@ def headline_tiles(r: Result, u: Uncertainty | None = None) -> list[Tile]:
     ]
 
 
+def range_spans(u: Uncertainty | None) -> dict[str, str]:
+    """'P10–P90 …' for the payback, the net benefit over the horizon and in month 1, and the ROI
+    (the Break-even page's figures); empty when nothing is uncertain."""
+    if u is None or not u.uncertain:
+        return {}
+    d = u.to_dict()
+    end = d["cumulative_net_benefit"][-1]
+    roi, m1 = d["roi_pct"], d["month1_net_benefit"]
+
+    def pct(x: float | None) -> str:
+        return percent(x, 0)
+
+    return {
+        "payback": f"P10–P90 {payback_span(u)}",
+        "horizon": f"P10–P90 {_span(money_short(end['p10']), money_short(end['p90']))}",
+        "roi": f"P10–P90 {_span(pct(roi['p10']), pct(roi['p90']))}",
+        "month1": f"P10–P90 {_span(money_short(m1['p10']), money_short(m1['p90']))}",
+    }
+
+
 def uncertainty_words(u: Uncertainty) -> str | None:
     """'Pays back in month 3 (P10–P90: month 3–6): a 99% chance within the 24 months, 64% within 6.'
     None when nothing is uncertain (then the point figures say it all)."""

@@ -12,6 +12,7 @@ from roi import charts, present
 from roi.engine import Result
 from roi.optimize import frontier
 from roi.sensitivity import tornado
+from roi.uncertainty import Uncertainty
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,9 @@ def _headed(draw: Callable[[float], go.Figure]) -> Callable[[float], go.Figure]:
     return lambda k: under_heading(draw(k), k)
 
 
-def slides(r: Result) -> list[Slide]:
+def slides(r: Result, u: Uncertainty | None = None) -> list[Slide]:
+    """The deck; with uncertain inputs (`u`) the payback slide shows the range and its odds, and a
+    slide says which inputs drive the spread. Without, it is the same deck as always."""
     p = r.projection
     saved = p.month1.spend_saved
     bars = tornado(r.scenario) if r.scenario.tasks else []
@@ -89,4 +92,26 @@ def slides(r: Result) -> list[Slide]:
             f"The result is most sensitive to {top}.",
             _headed(lambda k: charts.tornado(bars, scale=k)),
         ),
+    ] + _uncertainty_slides(u)
+
+
+def _uncertainty_slides(u: Uncertainty | None) -> list[Slide]:
+    if u is None or not u.uncertain:
+        return []
+    out = [
+        Slide(
+            "How sure the payback is",
+            f"{present.uncertainty_words(u)} {present.uncertainty_method(u)}",
+            _headed(lambda k: charts.net_benefit_fan(u, scale=k)),
+        )
     ]
+    if u.drivers:
+        name, share = u.drivers[0]
+        out.append(
+            Slide(
+                "What drives the spread",
+                f"{name[0].upper()}{name[1:]} explains {present.percent(100 * share, 0)} of the spread.",
+                _headed(lambda k: charts.spread_drivers(u, scale=k)),
+            )
+        )
+    return out

@@ -16,6 +16,7 @@ import pandas as pd
 
 from roi.errors import ScenarioError
 from roi.provenance import Provenance, TaskProvenance
+from roi.ranges import Range
 from roi.scenario import COMPLEXITIES, Routing, Scenario, Task
 
 TASK_COLUMNS = {
@@ -191,6 +192,63 @@ def _apply_accuracy(t: Task, accuracy: pd.DataFrame, row: str) -> Task:
 
 
 TYPED = Provenance("assumed", note="typed on the Task mix page")
+
+# Ranges (roi.ranges) a task may carry, edited beside the task table: field -> (label, the task's value)
+RANGE_COLUMNS = {
+    "requests_per_month": "Requests / month",
+    "error_cost": "Cost of one error (USD)",
+    "escalation_rate": "Escalation rate (%)",
+}
+
+
+def ranges_frame(s: Scenario) -> pd.DataFrame:
+    """One row per task: the low and high ends of each range it may carry (blank: none); the
+    escalation rate in %, and only for cascades."""
+    rows = []
+    for t in s.tasks:
+        row: dict[str, Any] = {"name": t.name}
+        for key in RANGE_COLUMNS:
+            r = t.ranges.get(key)
+            scale = 100 if key == "escalation_rate" else 1
+            row[f"{key}_low"] = None if r is None else round(r.low * scale, 6)
+            row[f"{key}_high"] = None if r is None else round(r.high * scale, 6)
+        rows.append(row)
+    cols = ["name", *(f"{k}_{end}" for k in RANGE_COLUMNS for end in ("low", "high"))]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def apply_ranges(s: Scenario, frame: pd.DataFrame) -> Scenario:
+    """The ranges typed beside the table: both ends or neither; each end on its side of the value."""
+    by_name = {str(r["name"]): r for r in frame.to_dict("records") if not _blank(r.get("name"))}
+    tasks = []
+    for t in s.tasks:
+        r = by_name.get(t.name)
+        if r is None:
+            tasks.append(t)
+            continue
+        ranges = {k: v for k, v in t.ranges.items() if k not in RANGE_COLUMNS}
+        row = list(frame["name"]).index(t.name)
+        for key, label in RANGE_COLUMNS.items():
+            low, high = r.get(f"{key}_low"), r.get(f"{key}_high")
+            if _blank(low) and _blank(high):
+                continue
+            where = f"ranges, row {row + 1} (“{t.name}”), {label}"
+            if _blank(low) or _blank(high):
+                raise ScenarioError(f"{where}: give both the low and the high end, or neither")
+            if key == "escalation_rate" and not t.routing.cascade:
+                raise ScenarioError(f"{where}: only a cascade escalates (set one on the Routing page)")
+            scale = 100 if key == "escalation_rate" else 1
+            lo = _number(low, row, key, hi=100 if scale == 100 else None) / scale
+            hi = _number(high, row, key, hi=100 if scale == 100 else None) / scale
+            value = t.likely(key)
+            if not lo <= value <= hi:
+                shown = f"{value * scale:g}"
+                raise ScenarioError(
+                    f"{where}: expected low ≤ {shown} (the value) ≤ high, got {lo * scale:g} and {hi * scale:g}"
+                )
+            ranges[key] = Range(lo, hi)
+        tasks.append(replace(t, ranges=ranges))
+    return s.with_tasks(tasks)
 
 
 def blank_scenario(baseline_model: str = "claude-opus-4-5") -> Scenario:

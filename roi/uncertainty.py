@@ -66,6 +66,7 @@ class Uncertainty:
     roi_pct: np.ndarray  # [draw], NaN where nothing is invested
     month1_net: np.ndarray  # [draw]
     cumulative: np.ndarray  # [draw, month] months 1..horizon
+    start: np.ndarray  # [draw] month 0: minus the one-time cost
     drivers: list[tuple[str, float]] = field(default_factory=list)  # (input, share of variance)
 
     @property
@@ -258,6 +259,7 @@ def simulate(s: Scenario, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) 
             np.full(draws, np.nan if p.roi_pct is None else p.roi_pct),
             np.full(draws, p.month1.net),
             np.broadcast_to(p.cumulative, (draws, len(p.cumulative))),
+            np.full(draws, -p.one_time_cost),
         )
 
     routed = routed_plan(
@@ -289,6 +291,7 @@ def simulate(s: Scenario, draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED) 
         np.broadcast_to(roi_pcts(proj), (draws,)),
         np.broadcast_to(proj.net_benefit[..., 0], (draws,)),
         cumulative,
+        np.broadcast_to(-np.asarray(one_time, dtype=float), (draws,)),
         _drivers(inputs, samples, cumulative[:, -1]),
     )
 

@@ -20,6 +20,7 @@ from roi.charts.scenario import (
 )
 from roi.charts.sensitivity import accuracy_break_even, tornado
 from roi.charts.style import ACCENT, BAD, BASELINE, GOOD, PALETTE, ROUTED, model_colors
+from roi.charts.uncertainty import net_benefit_fan, spread_drivers
 from roi.charts.usage import (
     latency_histogram,
     spend_forecast,
@@ -50,11 +51,13 @@ __all__ = [
     "latency_histogram",
     "model_colors",
     "monthly_spend",
+    "net_benefit_fan",
     "price_history_chart",
     "savings_vs_plan",
     "spend_by_model",
     "tornado",
     "spend_forecast",
+    "spread_drivers",
     "usage_by_hour_of_day",
     "usage_spend_by_month",
     "usage_tokens_by_type",

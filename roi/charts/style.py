@@ -96,3 +96,9 @@ def money_axis(
 def money_labels(values: Iterable[float]) -> list[str]:
     """Exact money for hover text and value labels ('-$8,012', never '$-8,012')."""
     return [money(float(x)) for x in values]
+
+
+def _tint(hex_color: str, alpha: float) -> str:
+    """A palette colour as a translucent fill (bands of intervals and ranges)."""
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r}, {g}, {b}, {alpha})"

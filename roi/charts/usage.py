@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from roi.charts.style import ACCENT, ROUTED, _layout, model_colors, money_axis
+from roi.charts.style import ACCENT, ROUTED, _layout, _tint, model_colors, money_axis
 
 TOKEN_LABELS = {
     "input_tokens": "Input (uncached)",
@@ -175,8 +175,3 @@ def spend_forecast(history: pd.DataFrame, months: pd.DataFrame, *, scale: float 
     top = months["hi95"].where(months["hi95"].notna(), months["cost_usd"])
     money_axis(fig, "y", [*history["cost_usd"], *top])
     return _layout(fig, "Monthly spend and forecast", scale=scale)
-
-
-def _tint(hex_color: str, alpha: float) -> str:
-    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r}, {g}, {b}, {alpha})"

@@ -23,6 +23,7 @@ from roi.report.branding import Branding
 from roi.scenario import Scenario
 from roi.sensitivity import accuracy_curve
 from roi.slides import slides, under_heading
+from roi.uncertainty import Uncertainty, has_ranges, simulate
 
 FORMULAS: tuple[tuple[str, str], ...] = (
     (
@@ -91,16 +92,22 @@ class Report:
         return self.scenario.name
 
     @cached_property
+    def uncertainty(self) -> Uncertainty | None:
+        """The ranges (DEFAULT_DRAWS draws, DEFAULT_SEED), when anything is uncertain."""
+        return simulate(self.scenario) if has_ranges(self.scenario) else None
+
+    @cached_property
     def tiles(self) -> list[Tile]:
-        return present.headline_tiles(self.result)
+        return present.headline_tiles(self.result, self.uncertainty)
 
     @cached_property
     def sentence(self) -> str:
-        return present.headline_sentence(self.result)
+        odds = present.uncertainty_words(self.uncertainty) if self.uncertainty else None
+        return present.headline_sentence(self.result) + (f" {odds}" if odds else "")
 
     @cached_property
     def charts(self) -> list[Chart]:
-        return report_charts(self.result)
+        return report_charts(self.result, self.uncertainty)
 
     @cached_property
     def assumptions(self) -> list[Assumption]:
@@ -111,9 +118,9 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def report_charts(r: Result) -> list[Chart]:
+def report_charts(r: Result, u: Uncertainty | None = None) -> list[Chart]:
     """Every dashboard chart for the scenario: the presentation slides, then the accuracy break-even."""
-    out = [Chart(_slug(sl.title), sl.title, sl.takeaway, sl.figure) for sl in slides(r) if sl.figure]
+    out = [Chart(_slug(sl.title), sl.title, sl.takeaway, sl.figure) for sl in slides(r, u) if sl.figure]
     small = routing_mod.small_model(r.scenario)
     curve = accuracy_curve(r.scenario, small) if small else None
     if curve is not None:

@@ -14,6 +14,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from roi import present
 from roi.cells import cell, xml_safe
 from roi.report.content import Report
 from roi.report.tables import (
@@ -89,6 +90,43 @@ def _assumptions_sheet(ws: Worksheet, rep: Report) -> None:
     _widths(ws, labels, rows)
 
 
+def _uncertainty_sheet(ws: Worksheet, rep: Report) -> None:
+    """The ranges: P10 / P50 / P90 of the money figures, the chance of payback, what drives the
+    spread, and how they were made."""
+    u = rep.uncertainty
+    d = u.to_dict()
+    ws.cell(row=1, column=1, value=cell(present.uncertainty_method(u)))
+    labels = ["Figure", "P10", "P50", "P90"]
+    _header(ws, 3, labels, rep)
+    pay = ["none within the horizon" if m is None else m for m in d["payback_month"].values()]
+    rows: list[list] = [
+        ["Payback month", *pay],
+        ["ROI (%)", *(d["roi_pct"][k] for k in ("p10", "p50", "p90"))],
+        ["Net benefit, month 1 (USD)", *(d["month1_net_benefit"][k] for k in ("p10", "p50", "p90"))],
+        *(
+            [f"Cumulative net benefit, month {b['month']} (USD)", b["p10"], b["p50"], b["p90"]]
+            for b in d["cumulative_net_benefit"]
+        ),
+    ]
+    for i, row in enumerate(rows, start=4):
+        for j, value in enumerate(row, start=1):
+            c = ws.cell(
+                row=i,
+                column=j,
+                value=cell("none within the horizon" if value is None and j > 1 and i == 4 else value),
+            )
+            if isinstance(c.value, float):
+                c.number_format = "#,##0.00"
+    at = 4 + len(rows) + 1
+    ws.cell(row=at, column=1, value="Chance of payback within the horizon")
+    ws.cell(row=at, column=2, value=d["prob_payback_within_horizon"]).number_format = "0%"
+    _header(ws, at + 2, ["What drives the spread", "Share of the variance"], rep)
+    for i, drv in enumerate(d["drivers"], start=at + 3):
+        ws.cell(row=i, column=1, value=cell(drv["input"]))
+        ws.cell(row=i, column=2, value=drv["share"]).number_format = "0.0%"
+    _widths(ws, labels, rows)
+
+
 def build_xlsx(rep: Report) -> bytes:
     wb = Workbook()
     wb.properties.title = xml_safe(rep.scenario.name)
@@ -99,6 +137,8 @@ def build_xlsx(rep: Report) -> bytes:
     for table in (tasks_table(r), projection_table(r), breakdown_table(r)):
         _table_sheet(wb.create_sheet(table.name), table, rep)
     _assumptions_sheet(wb.create_sheet("Assumptions"), rep)
+    if rep.uncertainty is not None:
+        _uncertainty_sheet(wb.create_sheet("Ranges"), rep)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -12,6 +12,7 @@ from dataclasses import replace
 import streamlit as st
 
 from roi.numbers import parse_number, plain_number
+from roi.ranges import Range
 from roi.ui import state
 
 FIELDS = {
@@ -70,6 +71,59 @@ def _on_change(field: str, factor: float) -> None:
 def _on_horizon() -> None:
     months = int(state.value(_key("horizon_months")))
     state.set_scenario(replace(state.current_scenario(), horizon_months=months))
+
+
+RANGED = ("one_time_cost", "monthly_cost", "volume_growth_per_month")  # may carry a low / high
+
+
+def _range_key(field: str, end: str) -> str:
+    return state.seeded_key(f"money:{field}:{end}")
+
+
+def _on_range(field: str) -> None:
+    """Both ends typed (or both cleared): the scenario's range for `field`, around its value."""
+    label, lo, hi, _help, factor = FIELDS[field]
+    s = state.current_scenario()
+    texts = [str(state.value(_range_key(field, end)) or "").strip() for end in ("low", "high")]
+    ranges = {k: v for k, v in s.ranges.items() if k != field}
+    if all(texts):
+        try:
+            low, high = (parse_number(t) for t in texts)
+            value = getattr(s, field) * factor
+            if not (lo <= low <= value <= high <= hi):
+                raise ValueError(
+                    f"expected low ≤ {plain_number(value)} (the value) ≤ high, got {plain_number(low)} "
+                    f"and {plain_number(high)}"
+                )
+        except ValueError as exc:
+            state.flash("error", f"{label}, range: {exc}. Not changed.")
+            return
+        ranges[field] = Range(low / factor, high / factor)
+    elif any(texts):
+        return  # the other end is still to come
+    state.set_scenario(replace(s, ranges=ranges))
+
+
+def range_inputs() -> None:
+    """Low and high ends for the amounts that may carry a range (roi.ranges)."""
+    s = state.current_scenario()
+    with st.expander("Ranges (optional): how sure are these?", expanded=bool(s.ranges)):
+        st.caption(
+            "A low and a high end make an amount a range (low / likely / high, the amount above being the "
+            "likely one): Overview and this page then show P10–P90 and the chance of payback."
+        )
+        for col, field in zip(st.columns(len(RANGED)), RANGED, strict=True):
+            label, *_rest, factor = FIELDS[field]
+            r = s.ranges.get(field)
+            with col:
+                for end in ("low", "high"):
+                    seeded = "" if r is None else plain_number(getattr(r, end) * factor)
+                    st.text_input(
+                        f"{label}, {end}",
+                        key=state.seed(_range_key(field, end), seeded),
+                        on_change=_on_range,
+                        args=(field,),
+                    )
 
 
 def money_inputs() -> None:

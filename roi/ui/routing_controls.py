@@ -12,12 +12,19 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from roi import routing
 from roi.errors import ScenarioError
-from roi.optimize import PlaceholderAccuracyError, accept_placeholders, optimize, placeholders
-from roi.present import share
+from roi.optimize import (
+    PlaceholderAccuracyError,
+    accept_placeholders,
+    optimize,
+    placeholders,
+    price_of_confidence,
+)
+from roi.present import money, share
 from roi.scenario import Scenario, Task
 from roi.ui import state
 from roi.ui.text import md
 from roi.ui.widgets import tiles
+from roi.uncertainty import has_ranges
 
 SPLIT, CASCADE = "Split", "Cascade"
 TIER_LABELS = {
@@ -176,7 +183,7 @@ def what_if() -> None:
     result = state.computed(s)
     if result is None:
         return
-    tiles(result)
+    tiles(result, state.simulated(s))
     tier_controls(s, result.matrix.models)
     if state.take_page_refresh():
         time.sleep(PAGE_FOLLOWS_AFTER_S)  # the server sends the numbers meanwhile (the GIL is free)
@@ -226,9 +233,21 @@ def _direction(tier: routing.Tier) -> str:
     )
 
 
+CONFIDENCE = state.widget_key("optimize_confidence")
+CONFIDENCES = {
+    "at the point estimates": None,
+    "with 90% probability": 0.9,
+    "with 95% probability": 0.95,
+    "with 99% probability": 0.99,
+}
+
+
 def _on_optimize() -> None:
+    s = state.current_scenario()
+    confidence = CONFIDENCES.get(str(state.value(CONFIDENCE, "")))
     try:
-        o = optimize(state.current_scenario())
+        priced = price_of_confidence(s, confidence) if confidence else None
+        o = priced.confident if priced else optimize(s)
     except PlaceholderAccuracyError as exc:
         state.flash("error", f"{exc}.")
         return
@@ -238,7 +257,16 @@ def _on_optimize() -> None:
         if c.shares:
             split = " + ".join(f"{share(v, 0)} {m}" for m, v in c.shares.items())
             parts.append(f"**{c.task}**: {split} (floor {share(c.floor)})")
-    msg = "Applied the cheapest split that keeps every task at its accuracy floor:\n\n- " + "\n- ".join(parts)
+    how = f" with {share(confidence, 0)} probability" if confidence else ""
+    msg = f"Applied the cheapest split that keeps every task at its accuracy floor{how}:\n\n- " + "\n- ".join(
+        parts
+    )
+    if priced is not None:
+        msg += (
+            f"\n\nHolding the floors with {share(confidence, 0)} probability rather than at the point estimates "
+            f"changes month-1 token spend by {money(priced.extra_spend)} and lowers the net benefit over "
+            f"{s.horizon_months} months by {money(priced.extra_net_loss)}."
+        )
     if o.infeasible:
         msg += f"\n\nNo mix of the models in play reaches the floor of: {', '.join(o.infeasible)} (left as they were)."
     state.flash("success" if not o.infeasible else "warning", msg)
@@ -266,6 +294,15 @@ def optimize_button(s: Scenario) -> None:
             help="Apply the cheapest split per task that meets its accuracy floor (or today's accuracy "
             "where no floor is set) and its latency ceiling.",
         )
+        if has_ranges(s):  # measured accuracies carry their sample's uncertainty
+            st.selectbox(
+                "Floors must hold",
+                list(CONFIDENCES),
+                key=CONFIDENCE,
+                width=240,
+                help="At the point estimates, or with this probability given how large each accuracy's "
+                "sample was (each measured accuracy drawn from its Beta posterior).",
+            )
         if not placeholders(s).pending:
             return
         try:

@@ -28,9 +28,10 @@ import streamlit as st
 from roi import share, signin
 from roi.engine import Result, check, compute
 from roi.errors import ScenarioError
-from roi.scenario import Scenario, demo_scenario
+from roi.scenario import Scenario, demo_scenario, load_scenario
 from roi.store import Store, access, open_store, workspaces
 from roi.ui.text import md
+from roi.uncertainty import Uncertainty, has_ranges, simulate
 
 T = TypeVar("T")
 SEEDED = "scn:"
@@ -158,6 +159,22 @@ def edit_scenario(
 def loaded_from() -> tuple[str, int] | None:
     """(name, revision) the scenario was loaded from or last saved as, for a safe save."""
     return _loaded.get()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _simulation(scenario_json: str) -> Uncertainty:
+    return simulate(load_scenario(scenario_json))
+
+
+def simulated(s: Scenario) -> Uncertainty | None:
+    """The scenario's ranges (`roi.uncertainty`, the default draws and seed), or None when nothing
+    in it is uncertain; computed once per scenario and process (a slider move is a new scenario)."""
+    if not has_ranges(s):
+        return None
+    try:
+        return _simulation(s.to_json())
+    except ScenarioError:
+        return None  # `computed` shows why the scenario cannot be computed
 
 
 def computed(s: Scenario) -> Result | None:

@@ -13,6 +13,7 @@ from roi.store.workspaces import Workspace
 from roi.ui import state
 from roi.ui.account import account_box
 from roi.ui.text import md
+from roi.uncertainty import Uncertainty
 
 
 def chart_scale() -> float:
@@ -23,9 +24,10 @@ def chart(fig: go.Figure, key: str) -> None:
     st.plotly_chart(fig, theme=None, key=key, config={"displaylogo": False})
 
 
-def tiles(r: Result) -> None:
-    """The headline tiles in rows of four (money first, then time, accuracy and payback)."""
-    ts = present.headline_tiles(r)
+def tiles(r: Result, u: Uncertainty | None = None) -> None:
+    """The headline tiles in rows of four (money first, then time, accuracy and payback); with
+    uncertain inputs, net benefit and payback show their P10–P90 range."""
+    ts = present.headline_tiles(r, u)
     for row in (ts[i : i + 4] for i in range(0, len(ts), 4)):
         for col, t in zip(st.columns(len(row), border=True), row, strict=True):
             col.metric(
@@ -46,6 +48,15 @@ def scenario_banner(s: Scenario) -> None:
         st.info(sentence, icon=":material/info:")
     if words := present.placeholder_words(placeholders(s)):
         st.warning(words, icon=":material/science:")
+
+
+def ranges_note(u: Uncertainty | None) -> None:
+    """Under the tiles: the odds of payback and how the ranges were made (nothing when no input
+    carries a range)."""
+    if u is None or not u.uncertain:
+        return
+    st.markdown(f"**{present.uncertainty_words(u)}**")
+    st.caption(present.uncertainty_method(u))
 
 
 PRESENTATION_TOGGLE = state.widget_key("presentation")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -578,3 +579,29 @@ def test_interactive_text_is_read_or_refused_never_guessed(text):
         assert apply_frames(DEMO, df).tasks[1].interactive is False
     else:
         assert _names_cell(_refused(df), 2, "Interactive")
+
+
+def test_ranges_typed_beside_the_table_become_the_tasks_ranges():
+    from roi.task_table import apply_ranges, ranges_frame
+
+    s = load_scenario(Path(__file__).resolve().parents[1] / "fixtures" / "scenarios" / "measured.json")
+    frame = ranges_frame(s)
+    assert frame.drop(columns="name").isna().all().all()  # none yet
+    frame.loc[0, ["error_cost_low", "error_cost_high"]] = [2, 20]
+    frame.loc[1, ["escalation_rate_low", "escalation_rate_high"]] = [5, 25]  # in %
+    new = apply_ranges(s, frame)
+    assert (new.tasks[0].ranges["error_cost"].low, new.tasks[0].ranges["error_cost"].high) == (2, 20)
+    assert new.tasks[1].ranges["escalation_rate"].high == pytest.approx(0.25)
+    assert ranges_frame(new).loc[1, "escalation_rate_high"] == 25
+    cleared = ranges_frame(new)
+    cleared.loc[0, ["error_cost_low", "error_cost_high"]] = [None, None]
+    assert "error_cost" not in apply_ranges(new, cleared).tasks[0].ranges
+    for row, cols, values, match in (
+        (2, ["requests_per_month_low"], [1], "give both the low and the high end"),
+        (0, ["error_cost_low", "error_cost_high"], [6, 20], r"expected low ≤ 5 \(the value\) ≤ high"),
+        (0, ["escalation_rate_low", "escalation_rate_high"], [1, 2], "only a cascade escalates"),
+    ):
+        bad = ranges_frame(s)
+        bad.loc[row, cols] = values
+        with pytest.raises(ScenarioError, match=match):
+            apply_ranges(s, bad)
