@@ -13,9 +13,11 @@ from roi.modelset import (
     models_table,
     set_models_in_play,
     set_override,
+    set_price_change,
     set_price_date,
 )
 from roi.ui.state import current_scenario, edit_scenario, seeded_key, show_flash, widget_key
+from roi.ui.text import md
 from roi.ui.widgets import chart, chart_scale, scenario_banner
 
 show_flash()
@@ -87,6 +89,29 @@ with st.form("override"):
             )
         )
         st.rerun()
+
+with st.expander("A price change ahead (a cut announced, a contract renewal)"):
+    with st.form("price_change"):
+        c1, c2, c3, c4, c5 = st.columns(5)
+        pc_model = c1.selectbox("Model", s.models_in_play(), key=widget_key("pc_model"))
+        pc_month = c2.number_input("From month", 1, s.horizon_months, min(7, s.horizon_months))
+        pc_factor = c3.number_input(
+            "Price factor (likely)", 0.0, 10.0, 0.8, step=0.05, help="0.8: 20% cheaper"
+        )
+        pc_low = c4.number_input("Factor, low (optional)", 0.0, 10.0, value=None, step=0.05)
+        pc_high = c5.number_input("Factor, high (optional)", 0.0, 10.0, value=None, step=0.05)
+        set_it, clear_it = st.columns(2)
+        if set_it.form_submit_button("Apply price change"):
+            edit_scenario(
+                lambda s: set_price_change(
+                    s, pc_model, from_month=int(pc_month), factor=pc_factor, low=pc_low, high=pc_high
+                ),
+                success=f"{md(pc_model)}: prices × {pc_factor:g} from month {int(pc_month)}.",
+            )
+            st.rerun()
+        if clear_it.form_submit_button("Remove its price change"):
+            edit_scenario(lambda s: set_price_change(s, pc_model, from_month=None))
+            st.rerun()
 
 with st.expander("Add a custom model (self-hosted or unlisted)"):
     with st.form("custom"):

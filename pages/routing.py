@@ -6,7 +6,7 @@ from roi import charts, routing
 from roi.optimize import frontier
 from roi.sensitivity import tornado
 from roi.ui.routing_controls import optimize_button, per_task_section, what_if
-from roi.ui.state import computed, current_scenario, show_flash
+from roi.ui.state import computed, current_scenario, show_flash, simulated
 from roi.ui.widgets import chart, chart_scale, scenario_banner
 
 show_flash()
@@ -35,3 +35,9 @@ with c:
     chart(charts.cost_vs_accuracy(result, frontier(result.matrix), scale=scale), "routing.frontier")
 with d:
     chart(charts.tornado(tornado(s), scale=scale), "routing.tornado")
+if (u := simulated(s)) is not None and u.drivers:  # the tornado of variance beside the one-at-a-time one
+    e, f = st.columns(2)
+    with e:
+        chart(charts.spread_drivers(u, scale=scale), "routing.drivers")
+    with f:
+        chart(charts.net_benefit_fan(u, scale=scale), "routing.fan")

@@ -11,7 +11,9 @@ import pandas as pd
 from roi.catalog import catalog_entries, resolve_model_ref
 from roi.engine import model_specs
 from roi.errors import ScenarioError, UnknownModelError
+from roi.ranges import Range
 from roi.scenario import ModelDef, Scenario
+from roi.scenario.model import PriceChange
 
 CATALOG_COLUMNS = [
     "provider",
@@ -146,6 +148,35 @@ def set_override(
             raise ScenarioError(f'models["{model}"].output_tokens_per_s: expected a positive number')
         d = replace(d, output_tokens_per_s=output_tokens_per_s)
     return replace(s, models={**s.models, model: d})
+
+
+def set_price_change(
+    s: Scenario,
+    model: str,
+    *,
+    from_month: int | None,
+    factor: float = 1.0,
+    low: float | None = None,
+    high: float | None = None,
+) -> Scenario:
+    """A model's prices × `factor` from month `from_month` on (None removes it); `low` and `high`
+    make the factor a range (roi.ranges), e.g. a price cut that may come smaller or larger."""
+    d = s.models.get(model, ModelDef())
+    if from_month is None:
+        return replace(s, models={**s.models, model: replace(d, price_change=None)})
+    where = f'models["{model}"].price_change'
+    if not 1 <= from_month <= s.horizon_months:
+        raise ScenarioError(f"{where}.from_month: expected a month 1..{s.horizon_months} of the projection")
+    if not (math.isfinite(factor) and 0 <= factor <= 100):
+        raise ScenarioError(f"{where}.factor: expected a factor such as 0.8 (a 20% cut), got {factor:g}")
+    r = None
+    if (low is None) != (high is None):
+        raise ScenarioError(f"{where}.factor: give both the low and the high end of its range, or neither")
+    if low is not None and high is not None:
+        if not 0 <= low <= factor <= high:
+            raise ScenarioError(f"{where}.factor: expected low ≤ {factor:g} ≤ high, got {low:g} and {high:g}")
+        r = Range(low, high)
+    return replace(s, models={**s.models, model: replace(d, price_change=PriceChange(from_month, factor, r))})
 
 
 def add_custom_model(

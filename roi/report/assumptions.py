@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from roi import present
 from roi.modelset import models_table
 from roi.provenance import Provenance
+from roi.ranges import Range
 from roi.scenario import Scenario, Task
 
 
@@ -42,9 +43,16 @@ def _tokens(t: Task) -> str:
     return ", ".join(parts) + " tokens per request"
 
 
+def _range(r: Range | None, fmt) -> str:
+    """' · range 2–20' after a value that carries one (roi.ranges), in the value's own format."""
+    return "" if r is None else f" · range {fmt(r.low)}–{fmt(r.high)}"
+
+
 def assumptions(s: Scenario) -> list[Assumption]:
-    """Every input of the scenario with its value and source, in reading order."""
+    """Every input of the scenario with its value and source, in reading order; a value that
+    carries a range says so, and a measured accuracy that the simulation draws from its sample."""
     typed = s.assumed().describe()
+    rs = s.ranges.get
 
     def source(p: Provenance | None) -> str:
         return (p or s.assumed()).describe()
@@ -62,7 +70,7 @@ def assumptions(s: Scenario) -> list[Assumption]:
         Assumption(
             "Money and time",
             "One-time set-up cost",
-            present.money(s.one_time_cost),
+            present.money(s.one_time_cost) + _range(rs("one_time_cost"), present.money),
             typed,
             s.one_time_cost,
             "USD",
@@ -70,7 +78,7 @@ def assumptions(s: Scenario) -> list[Assumption]:
         Assumption(
             "Money and time",
             "Monthly overhead",
-            present.money(s.monthly_cost),
+            present.money(s.monthly_cost) + _range(rs("monthly_cost"), present.money),
             typed,
             s.monthly_cost,
             "USD/month",
@@ -86,7 +94,7 @@ def assumptions(s: Scenario) -> list[Assumption]:
         Assumption(
             "Money and time",
             "Volume growth per month",
-            present.share(s.volume_growth_per_month),
+            present.share(s.volume_growth_per_month) + _range(rs("volume_growth_per_month"), present.share),
             typed,
             s.volume_growth_per_month,
             "fraction/month",
@@ -126,13 +134,28 @@ def assumptions(s: Scenario) -> list[Assumption]:
                 "seconds to first token",
             )
         )
+    for mid, d in s.models.items():
+        if (pc := d.price_change) is not None:
+            rows.append(
+                Assumption(
+                    "Prices ($ per million tokens)",
+                    f"{mid}: price change",
+                    f"× {pc.factor:g} from month {pc.from_month}"
+                    + _range(pc.factor_range, lambda x: f"{x:g}"),
+                    typed,
+                    pc.factor,
+                    "factor on the model's prices",
+                )
+            )
     for t in s.tasks:
         flags = [w for w, on in (("interactive", t.interactive), ("batch prices", t.batch)) if on]
         rows.append(
             Assumption(
                 "Workload",
                 f"{t.name}: volume",
-                f"{t.requests_per_month:,.0f} requests/month" + (f" ({', '.join(flags)})" if flags else ""),
+                f"{t.requests_per_month:,.0f} requests/month"
+                + (f" ({', '.join(flags)})" if flags else "")
+                + _range(t.ranges.get("requests_per_month"), lambda x: f"{x:,.0f}"),
                 source(t.provenance.volume),
                 t.requests_per_month,
                 "requests/month",
@@ -154,7 +177,12 @@ def assumptions(s: Scenario) -> list[Assumption]:
                 Assumption(
                     "Accuracy",
                     f"{t.name} on {m.replace('>', ' → ')}",
-                    present.share(a),
+                    present.share(a)
+                    + (
+                        " · range: its sample's Beta posterior"
+                        if (p := t.provenance.of_accuracy(m)) is not None and p.sample(a)
+                        else ""
+                    ),
                     source(t.provenance.of_accuracy(m)),
                     a,
                     "fraction right",
@@ -177,7 +205,7 @@ def assumptions(s: Scenario) -> list[Assumption]:
                 Assumption(
                     "Latency",
                     f"{t.name} on {m}",
-                    present.seconds(sec),
+                    present.seconds(sec) + _range(t.ranges.get(f"latency_s.{m}"), present.seconds),
                     source(t.provenance.latency_by_model.get(m)),
                     sec,
                     "seconds per request",
@@ -188,14 +216,19 @@ def assumptions(s: Scenario) -> list[Assumption]:
             Assumption(
                 "Cost of errors",
                 t.name,
-                f"{_price(t.error_cost)} per wrong answer",
+                f"{_price(t.error_cost)} per wrong answer" + _range(t.ranges.get("error_cost"), _price),
                 source(t.provenance.error_cost),
                 t.error_cost,
                 "USD per error",
             )
         )
     rows += [
-        Assumption("Routing", t.name, present.routing_words(t.routing), "chosen in the scenario")
+        Assumption(
+            "Routing",
+            t.name,
+            present.routing_words(t.routing) + _range(t.ranges.get("escalation_rate"), present.share),
+            "chosen in the scenario",
+        )
         for t in s.tasks
     ]
     return rows

@@ -122,3 +122,38 @@ def test_presentation_has_the_range_slides_only_when_something_is_uncertain():
 
     assert "How sure the payback is" in [x.title for x in slides(compute(MEASURED), simulate(MEASURED))]
     assert "How sure the payback is" not in [x.title for x in slides(compute(demo_scenario()), None)]
+
+
+def test_a_price_change_is_set_on_the_models_page():
+    at = opened("models", demo_scenario())
+    at.selectbox(key="w:pc_model").set_value("claude-sonnet-4-5")
+    form = [
+        n
+        for n in at.number_input
+        if n.label.startswith(("From month", "Price factor", "Factor, low", "Factor, high"))
+    ]
+    values = {
+        "From month": 7,
+        "Price factor (likely)": 0.8,
+        "Factor, low (optional)": 0.6,
+        "Factor, high (optional)": 1.0,
+    }
+    for n in form:
+        n.set_value(values[n.label])
+    button(at, "Apply price change").click().run()
+    assert not at.exception and not at.error
+    pc = at.session_state[SCENARIO_KEY].models["claude-sonnet-4-5"].price_change
+    assert (pc.from_month, pc.factor, pc.factor_range.low, pc.factor_range.high) == (7, 0.8, 0.6, 1.0)
+    button(at, "Remove its price change").click().run()
+    assert at.session_state[SCENARIO_KEY].models["claude-sonnet-4-5"].price_change is None
+
+
+def test_the_report_says_which_inputs_carry_a_range():
+    from roi.report.assumptions import assumptions
+
+    doc = copy.deepcopy(MEASURED.to_dict())
+    doc["tasks"][0]["error_cost"] = {"low": 2.0, "likely": 5.0, "high": 20.0}
+    ranged = {a.item: a.value for a in assumptions(parse_scenario(doc)) if "range" in a.value}
+    assert ranged["Intake classification"].endswith("· range $2.00–$20.00")
+    assert "Beta posterior" in ranged["Email triage on claude-haiku-4-5"]
+    assert not [a for a in assumptions(demo_scenario()) if "range" in a.value]
