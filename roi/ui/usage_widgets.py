@@ -123,7 +123,8 @@ def upload_and_import() -> None:
             st.error(f"Nothing was imported: {exc}")
             return
         bar.progress(1.0, text="Done")
-        lines = [f"**{s.file_name}**: {s.describe()}" for s in result.summaries]
+        lines = [f"**{md(s.file_name)}**: {s.describe()}" for s in result.summaries]
+        lines += [f":material/warning: {md(w)}" for s in result.summaries for w in s.warnings]
         flash("success", "Imported.\n\n- " + "\n- ".join(lines))
         empty_upload_box(UPLOADS)  # imported files leave the box: nothing is imported twice by a later click
         st.rerun()

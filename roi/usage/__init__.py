@@ -52,12 +52,16 @@ def read_sources(
             # the source's identity (URL without password, table) de-duplicates its buckets
             out.append((result, safe_url(src), f"{safe_url(src)}#{table or TABLE}".encode()))
         else:
-            path = Path(src)
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise UsageFormatError(path.name, f"cannot read the file ({exc.strerror})") from None
-            out.append((read_usage(data, name=path.name, format=format, mapping=mapping), path.name, data))
+            spec = str(src)
+            paths = _files(spec) if os.path.isdir(spec) or glob.has_magic(spec) else [Path(src)]
+            for path in paths:  # a folder of nested JSON (OpenTelemetry exports): file by file
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:
+                    raise UsageFormatError(path.name, f"cannot read the file ({exc.strerror})") from None
+                out.append(
+                    (read_usage(data, name=path.name, format=format, mapping=mapping), path.name, data)
+                )
     for result, name, _ in out:
         refuse_long_keys(result.frame, name)
     return out
@@ -76,19 +80,50 @@ def engine_source(src: object, format: str | None, mapping: dict[str, str] | Non
         kind = file_kind(str(name))  # (a .txt paste stays with the CSV reader)
         if kind == "csv":
             return _engine_csv(data[:65536], format, own[0] if own else mapping)
-        return kind == "parquet" or (kind == "json" and not str(name).lower().endswith(".json"))
+        return kind == "parquet" or (
+            kind == "json" and not str(name).lower().endswith(".json") and not _nested_json(data[:4096])
+        )
     if not isinstance(src, str | Path) or "://" in str(src):
         return False
     s = str(src)
     if os.path.isdir(s) or glob.has_magic(s):
-        return True
+        return not _nested_json_files(s)
     kind = file_kind(s)
-    if kind == "parquet" or (kind == "json" and not s.lower().endswith(".json")):
+    if kind == "parquet" or (
+        kind == "json" and not s.lower().endswith(".json") and not _nested_json_files(s)
+    ):
         return True
     if kind != "csv" or not os.path.isfile(s):
         return False
     with open(s, "rb") as fh:
         return _engine_csv(fh.read(65536), format, mapping)
+
+
+def _nested_json(head: bytes) -> bool:
+    """JSON Lines of nested documents (OpenTelemetry's OTLP export requests): read by their own
+    reader, not as a flat per-request log."""
+    return head.lstrip()[:1] == b"{" and b'"resourceSpans"' in head
+
+
+def _nested_json_files(spec: str) -> bool:
+    """A file, glob or folder whose (first) JSON file holds nested documents (`_nested_json`)."""
+    from roi.usage.engine.local import resolve
+
+    try:
+        src = resolve(spec)
+    except UsageFormatError:
+        return False
+    if src.kind != "json":
+        return False
+    with open(src.paths[0], "rb") as fh:
+        return _nested_json(fh.read(4096))
+
+
+def _files(spec: str) -> list[Path]:
+    """The files a folder or glob means (those the engine would read)."""
+    from roi.usage.engine.local import resolve
+
+    return [Path(p) for p in resolve(spec).paths]
 
 
 def _engine_csv(head: bytes, format: str | None, mapping: dict[str, str] | None) -> bool:

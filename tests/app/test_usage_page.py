@@ -393,3 +393,13 @@ def test_a_litellm_database_is_summed_where_it_lives_and_its_url_is_never_kept(p
     from roi.store import app_home
 
     assert f":{password}@".encode() not in (app_home() / "roi.db").read_bytes()  # nowhere in the database
+
+
+def test_an_opentelemetry_export_is_uploaded_and_imported_span_by_span():
+    spans = REQUESTS.parent / "otel_spans.jsonl"
+    at = usage_page().run()
+    upload(at, (spans.name, spans.read_bytes()))
+    button(at, "Import").click().run()
+    assert not at.exception
+    assert metrics(at)["Requests (where the files count them)"] == "10"
+    assert "skipped 2 span" in texts(at) and "that are not LLM calls" in texts(at)  # (escaped markdown)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from roi.usage import anthropic_admin, anthropic_console, generic, litellm, openai
+from roi.usage import anthropic_admin, anthropic_console, generic, litellm, openai, otel
 from roi.usage.reader import Reader
 from roi.usage.registry import READERS, reader_names
 
 USAGE = Path(__file__).resolve().parents[3] / "roi" / "usage"
-READER_MODULES = (anthropic_console, anthropic_admin, generic, litellm, openai)
+READER_MODULES = (anthropic_console, anthropic_admin, generic, litellm, openai, otel)
 # Detection tries the readers in this order (generic CSV last, whatever its place here).
 ORDER = [
     "anthropic-console-usage",
@@ -25,6 +25,7 @@ ORDER = [
     "litellm-spendlogs",
     "openai-usage",
     "openai-cost",
+    "otel-genai-spans",
 ]
 
 
