@@ -8,7 +8,7 @@ from roi import charts, present
 from roi.catalog import model_ids
 from roi.numbers import day_span, money_cents
 from roi.ui.state import show_flash, store, widget_key
-from roi.ui.usage_sources import import_from_database
+from roi.ui.usage_sources import import_from_database, pull_from_anthropic
 from roi.ui.usage_widgets import (
     delete_control,
     model_mapping,
@@ -31,6 +31,7 @@ st.caption(
 )
 upload_and_import()
 import_from_database()
+pull_from_anthropic()
 
 db = store()
 imports = list_imports(db)

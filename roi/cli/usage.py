@@ -14,7 +14,8 @@ from roi.errors import CommandLineError, StoreError
 
 FORMATS_HELP = (
     "skip detection: anthropic-console-usage, anthropic-console-cost, anthropic-admin-usage, "
-    "anthropic-admin-cost, openai-usage, openai-cost, litellm-spendlogs, generic"
+    "anthropic-admin-cost, anthropic-analytics-usage, anthropic-analytics-cost, openai-usage, openai-cost, "
+    "litellm-spendlogs, otel-genai-spans, generic"
 )
 
 
@@ -44,7 +45,10 @@ def cmd_ingest(a: argparse.Namespace) -> int:
             sql = query_for(p, a.table or TABLE) if remote else describe_sql(p, _mapping(a.map))
             print(f"-- {safe_url(p) if remote else p}\n{sql}\n")
         return 0
-    result = ingest(open_store(), a.paths, format=a.format, mapping=_mapping(a.map), table=a.table)
+    if any(p == "anthropic-admin:" for p in a.paths):
+        result = _pull(a)
+    else:
+        result = ingest(open_store(), a.paths, format=a.format, mapping=_mapping(a.map), table=a.table)
     doc = result.document
     if a.json:
         print(json.dumps(doc, indent=2))
@@ -59,6 +63,36 @@ def cmd_ingest(a: argparse.Namespace) -> int:
         print(f"warning: {w}")
     print(usage_text(doc))
     return 0
+
+
+def _day(text: str | None, flag: str):
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandLineError(f"{flag} {text!r}: expected a date YYYY-MM-DD") from None
+
+
+def _pull(a: argparse.Namespace):
+    """`roi ingest anthropic-admin: [--since D] [--until D]`: the Analytics API, live (roi.usage.live)."""
+    import os
+    import sys
+
+    from roi.usage import live
+
+    if a.paths != [live.SOURCE]:
+        raise CommandLineError("anthropic-admin: pulls on its own; import files in another command")
+    return live.pull(
+        open_store(),
+        api_key=os.environ.get(live.KEY_ENV, ""),
+        since=_day(a.since, "--since"),
+        until=_day(a.until, "--until"),
+        base_url=a.base_url or os.environ.get("ANTHROPIC_BASE_URL") or None,
+        progress=None if a.json else (lambda m: print(f"pulling {m}", file=sys.stderr)),
+    )
 
 
 def cmd_usage(a: argparse.Namespace) -> int:
@@ -159,6 +193,16 @@ def add_usage_commands(sub: argparse._SubParsersAction) -> None:
         "--show-sql",
         action="store_true",
         help="print the read-only query the engine runs for each per-request log, and import nothing",
+    )
+    s.add_argument(
+        "--since",
+        help="anthropic-admin: the first day to pull (YYYY-MM-DD; default: the day before the last pull ended)",
+    )
+    s.add_argument(
+        "--until", help="anthropic-admin: the day to stop before (default: today, complete days only)"
+    )
+    s.add_argument(
+        "--base-url", help="anthropic-admin: API base URL (default ANTHROPIC_BASE_URL or Anthropic's)"
     )
     s.set_defaults(func=cmd_ingest)
     s = sub.add_parser("usage", help="what the store holds: totals, imports, reconciliation")

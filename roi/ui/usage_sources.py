@@ -52,6 +52,56 @@ def import_from_database() -> None:
             st.rerun()
 
 
+def pull_from_anthropic() -> None:
+    """A live pull from Anthropic's Usage & Cost Analytics API (roi.usage.live): the Admin API key
+    comes from ANTHROPIC_ADMIN_API_KEY or this field, kept for this browser session only."""
+    import os
+    from datetime import date, timedelta
+
+    from roi.usage import live
+
+    with st.expander("Pull from Anthropic (the Usage & Cost Analytics API, with an Admin API key)"):
+        env_key = os.environ.get(live.KEY_ENV, "")
+        typed = st.text_input(
+            "Admin API key (sk-ant-admin…; kept for this browser session only, never saved)",
+            type="password",
+            key=widget_key("usage_admin_key"),
+            placeholder=f"set by {live.KEY_ENV}" if env_key else "",
+        )
+        last = live.watermark(store())
+        since = st.date_input(
+            "From",
+            value=(last - timedelta(days=1)) if last else date.today().replace(day=1),
+            key=widget_key("usage_pull_since"),
+            help="A pull starts the day before the last one ended (recent buckets are refreshed); "
+            "nothing is counted twice.",
+        )
+        if last:
+            st.caption(f"The last pull reached {last:%-d %b %Y}.")
+        if st.button(
+            "Pull",
+            type="primary",
+            key=widget_key("usage_pull"),
+            disabled=not (typed or env_key) or not may("import"),
+            help=needs("import"),
+        ):
+            bar = st.progress(0.0, text="Asking the Admin API…")
+            try:
+                result = live.pull(
+                    store(),
+                    api_key=typed or env_key,
+                    since=since,
+                    progress=lambda m: bar.progress(0.5, text=f"Reading {m}…"),
+                )
+            except UsageFormatError as exc:
+                bar.empty()
+                st.error(f"Nothing was imported: {exc}")
+                return
+            lines = [f"**{s.file_name}**: {s.describe()}" for s in result.summaries]
+            flash("success", "Pulled.\n\n- " + "\n- ".join(lines))
+            st.rerun()
+
+
 def engine_preview(
     name: str, data: bytes, *, mapping: dict[str, str] | None, expanded: bool, each_row: list[str]
 ) -> bool:

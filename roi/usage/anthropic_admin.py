@@ -1,12 +1,16 @@
-"""Anthropic Admin API reports saved as JSON: the usage report and the cost report.
+"""Anthropic Admin API reports saved as JSON: the usage report and the cost report, legacy and
+from the Usage & Cost Analytics API (`/v1/organizations/analytics/usage` and `/cost`, beta
+`analytics-usage-cost-2026-08-24`, read from the shapes the installed anthropic SDK types:
+`{"data": [{"starting_at", "ending_at", "group": {…}, "usage" | "cost": {…}}], "has_more",
+"next_page"}`).
 
 See the usage-format notes, FORMATS.md ("Anthropic", "The cache trap"). Token buckets are additive already. The
 usage report nests cache writes under `cache_creation.ephemeral_{5m,1h}_input_tokens`; those nested
 fields are the ones read (a flat `cache_creation_input_tokens` does not exist there). Errors name
 the line and column of the bad value (as a text editor shows them), its JSON path, and the bucket.
 
-Over 300 lines: two report formats (usage, cost) that share paging, bucket and error-location
-helpers; one module keeps those helpers private to the Admin API.
+Over 300 lines: four report formats (usage and cost, legacy and Analytics) that share paging,
+bucket and error-location helpers; one module keeps those helpers private to the Admin API.
 """
 
 from __future__ import annotations
@@ -26,6 +30,9 @@ from roi.usage.schema import ReadResult, context_window_label, empty_frame, norm
 
 ADMIN_USAGE = "anthropic-admin-usage"
 ADMIN_COST = "anthropic-admin-cost"
+ANALYTICS_USAGE = "anthropic-analytics-usage"
+ANALYTICS_COST = "anthropic-analytics-cost"
+ANALYTICS_BETA = "analytics-usage-cost-2026-08-24"
 
 # Usage report: result field path -> normalized token column (cache writes are NESTED)
 _API_TOKENS = {
@@ -101,11 +108,25 @@ class _Where:
     as the report is built (JSON path; page, bucket and result numbers)."""
 
     def __init__(
-        self, name: str, page: int | None, bucket: int, result: int | None = None, text: str = ""
+        self,
+        name: str,
+        page: int | None,
+        bucket: int,
+        result: int | None = None,
+        text: str = "",
+        item: dict | None = None,
+        prefix: str = "",
     ) -> None:
         self.name, self.page, self.bucket, self.result, self.text = name, page, bucket, result, text
+        self.item = item or {}  # the bucket (or Analytics row) itself
+        self.prefix = prefix  # the object inside it that fields are named from ("usage", "cost")
+
+    def at(self, prefix: str) -> _Where:
+        """The same place, with fields named inside `prefix` (an Analytics row's usage or cost)."""
+        return _Where(self.name, self.page, self.bucket, self.result, self.text, self.item, prefix)
 
     def path(self, field: str) -> str:
+        field = ".".join(f for f in (self.prefix, field) if f)
         p = "" if self.page is None else f"[{self.page}]."
         p += f"data[{self.bucket}]"
         if self.result is not None:
@@ -120,7 +141,7 @@ class _Where:
         steps: list[str | int] = ["data", self.bucket]
         if self.result is not None:
             steps += ["results", self.result]
-        steps += [f for f in field.split(".") if f]
+        steps += [f for f in f"{self.prefix}.{field}".split(".") if f]
         at = _line_column(self.text, self.page, steps)
         line = f"line {at[0]}, column {at[1]}, " if at else ""
         return UsageFormatError(self.name, f"{line}at {self.path(field)}: {message} ({place})")
@@ -234,9 +255,10 @@ def _dim(res: dict, key: str) -> Any:
 
 
 def _walk(
-    doc: Any, name: str, kind: str, text: str = ""
+    doc: Any, name: str, kind: str, text: str = "", *, results: bool = True
 ) -> Iterator[tuple[_Where, pd.Timestamp, pd.Timestamp, list]]:
-    """Every bucket of every page with its start, end and results (validated shapes)."""
+    """Every bucket of every page with its start, end and results (validated shapes); an
+    Analytics API row (`results=False`) is its own one result."""
     pages = _pages_of(doc)
     if not pages:
         raise UsageFormatError(name, f"expected an Anthropic Admin API {kind} report ({{data: [...]}})")
@@ -250,17 +272,22 @@ def _walk(
                 column=f"[{p}].data" if multi else "data",
             )
         for b, bucket in enumerate(page["data"]):
-            where = _Where(name, p if multi else None, b, text=text)
+            where = _Where(
+                name, p if multi else None, b, text=text, item=bucket if isinstance(bucket, dict) else None
+            )
             if not isinstance(bucket, dict):
                 raise where.error("", f"expected a bucket object, got {_show(bucket)}")
             start = _timestamp(bucket, "starting_at", where)
             end = _timestamp(bucket, "ending_at", where)
-            results = bucket.get("results")
-            if results is None:
-                results = []
-            if not isinstance(results, list):
-                raise where.error("results", f"expected a list of results, got {_show(results)}")
-            yield where, start, end, results
+            if not results:
+                yield where, start, end, []
+                continue
+            found = bucket.get("results")
+            if found is None:
+                found = []
+            if not isinstance(found, list):
+                raise where.error("results", f"expected a list of results, got {_show(found)}")
+            yield where, start, end, found
 
 
 def _read_report(
@@ -353,9 +380,126 @@ def read_admin_cost(text: str, name: str, mapping: dict[str, str] | None = None)
     return _read_report(text, name, "cost", ADMIN_COST, _cost_row)
 
 
+# --- the Usage & Cost Analytics API -----------------------------------------------------------
+
+# group dimension -> normalized column (the actor, the team and the product are allocation keys)
+_ANALYTICS_DIMS = {
+    "model": "model_raw",
+    "workspace_id": "workspace",
+    "api_key_id": "api_key",
+    "rbac_group_id": "project",
+    "product": "task",
+    "service_tier": "service_tier",
+}
+UNPRICED_DIMS = ("inference_geo", "speed")  # price-determining, but with no price of their own yet
+
+
+def _analytics_kind(doc: Any) -> str | None:
+    """'usage' or 'cost' for an Analytics API page (rows with a `group` and `usage` or `cost`)."""
+    seen = None
+    for row in _buckets_for_detection(doc):
+        if not isinstance(row.get("group"), dict) or "starting_at" not in row:
+            return None
+        seen = (
+            "usage"
+            if isinstance(row.get("usage"), dict)
+            else "cost"
+            if isinstance(row.get("cost"), dict)
+            else None
+        )
+        if seen is None:
+            return None
+    return seen
+
+
+def _actor(group: dict) -> Any:
+    """Who incurred it: a user's e-mail (else id), a service account, or an API key's id."""
+    a = group.get("actor")
+    if not isinstance(a, dict):
+        return pd.NA
+    for key in ("email_address", "user_id", "service_account_id", "api_key_id"):
+        if a.get(key):
+            return str(a[key])
+    return pd.NA
+
+
+def _analytics_rows(
+    text: str, name: str, kind: str, to_row: Callable[[dict, _Where], dict]
+) -> tuple[list[dict], list[str]]:
+    doc = _load_json(text, name)
+    rows: list[dict] = []
+    unpriced: set[str] = set()
+    for where, start, end, _ in _walk(doc, name, kind, text, results=False):
+        row = where.item
+        group = row.get("group") or {}
+        unpriced |= {d for d in UNPRICED_DIMS if group.get(d) not in (None, "")}
+        dims = {col: _dim(group, key) for key, col in _ANALYTICS_DIMS.items()}
+        dims["context_window"] = context_window_label(_dim(group, "context_window"))
+        rows.append({**dims, "user": _actor(group), **to_row(row, where), "start": start, "end": end})
+    warnings = []
+    if unpriced:
+        warnings.append(
+            f"{name}: grouped by {', '.join(sorted(unpriced))}, which the catalog has no price for: "
+            "those rows are priced at the model's standard price (the cost report has the billed amounts)"
+        )
+    last = _pages_of(doc)[-1]
+    if isinstance(last, dict) and last.get("has_more") is True:
+        warnings.append(f"{name}: the last page says has_more=true; later rows are not in this file")
+    return rows, warnings
+
+
+def _analytics_usage_row(row: dict, where: _Where) -> dict:
+    usage = row["usage"]
+    out: dict[str, Any] = {col: _tokens(usage, path, where.at("usage")) for path, col in _API_TOKENS.items()}
+    n = usage.get("requests")
+    out["requests"] = float(n) if isinstance(n, int | float) and not isinstance(n, bool) else np.nan
+    return out
+
+
+def _analytics_cost_row(row: dict, where: _Where) -> dict:
+    cost, group = row["cost"], row.get("group") or {}
+    if str(cost.get("currency", "")).strip().upper() != "USD":
+        raise where.error("cost.currency", f"expected USD, got {_show(cost.get('currency'))}")
+    token_type = _API_TOKEN_TYPES.get(str(group.get("token_type")), group.get("token_type"))
+    return {
+        "token_type": token_type or group.get("cost_type") or "other",
+        "reported_cost_usd": _cents(cost, where.at("cost")),
+    }
+
+
+def read_analytics_usage(text: str, name: str, mapping: dict[str, str] | None = None) -> ReadResult:
+    rows, warnings = _analytics_rows(text, name, "usage", _analytics_usage_row)
+    if not rows:
+        warnings.append(f"{name}: no usage rows in the report")
+    frame = normalized(pd.DataFrame(rows)) if rows else normalized(empty_frame())
+    return ReadResult(format=ANALYTICS_USAGE, frame=frame, warnings=warnings, per_request=False)
+
+
+def read_analytics_cost(text: str, name: str, mapping: dict[str, str] | None = None) -> ReadResult:
+    rows, warnings = _analytics_rows(text, name, "cost", _analytics_cost_row)
+    if not rows:
+        warnings.append(f"{name}: no cost rows in the report")
+    frame = normalized(pd.DataFrame(rows)) if rows else normalized(empty_frame())
+    return ReadResult(format=ANALYTICS_COST, frame=frame, warnings=warnings, per_request=False)
+
+
 READERS = (
     Reader(
         ADMIN_USAGE, "Anthropic Admin API usage report (JSON)", "json", _detect_admin_usage, read_admin_usage
     ),
     Reader(ADMIN_COST, "Anthropic Admin API cost report (JSON)", "json", _detect_admin_cost, read_admin_cost),
+    Reader(
+        ANALYTICS_USAGE,
+        "Anthropic Usage & Cost Analytics API usage (JSON)",
+        "json",
+        lambda doc: _analytics_kind(doc) == "usage",
+        read_analytics_usage,
+    ),
+    Reader(
+        ANALYTICS_COST,
+        "Anthropic Usage & Cost Analytics API cost (JSON)",
+        "json",
+        lambda doc: _analytics_kind(doc) == "cost",
+        read_analytics_cost,
+    ),
 )

@@ -403,3 +403,26 @@ def test_an_opentelemetry_export_is_uploaded_and_imported_span_by_span():
     assert not at.exception
     assert metrics(at)["Requests (where the files count them)"] == "10"
     assert "skipped 2 span" in texts(at) and "that are not LLM calls" in texts(at)  # (escaped markdown)
+
+
+def test_a_live_pull_from_the_admin_api_with_a_session_only_key(monkeypatch):
+    import sys
+    from datetime import date
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fakes.fake_admin import FakeAdmin
+
+    from tests.roi.usage.test_live_pull import _rows
+
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(var, raising=False)
+    with FakeAdmin(_rows("usage"), _rows("cost"), page_size=4) as fake:
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.base_url)
+        at = usage_page().run()
+        pull = button(at, "Pull")
+        assert pull.disabled  # no key yet
+        at.text_input(key=widget_key("usage_admin_key")).set_value(FakeAdmin.KEY)
+        at.date_input(key=widget_key("usage_pull_since")).set_value(date(2026, 11, 1)).run()
+        button(at, "Pull").click().run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        assert "Pulled." in texts(at) and fake.count("ok") >= 4

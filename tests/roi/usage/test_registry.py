@@ -21,6 +21,8 @@ ORDER = [
     "anthropic-console-cost",
     "anthropic-admin-usage",
     "anthropic-admin-cost",
+    "anthropic-analytics-usage",
+    "anthropic-analytics-cost",
     "generic",
     "litellm-spendlogs",
     "openai-usage",
