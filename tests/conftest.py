@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from tests.pgtools import fresh_database
 
 PG_ENV = "ROI_TEST_POSTGRES_URL"
 
@@ -26,16 +25,8 @@ def _postgres_url() -> Iterator[str]:
         if os.environ.get("CI"):
             pytest.fail(f"{PG_ENV} is not set: .ci/run must start PostgreSQL for the store tests")
         pytest.skip(f"{PG_ENV} not set (CI sets it); PostgreSQL store tests skipped locally")
-    name = f"roi_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with fresh_database(admin_url) as url:
+        yield url
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from roi.errors import CommandLineError, StoreError
 FORMATS_HELP = (
     "skip detection: anthropic-console-usage, anthropic-console-cost, anthropic-admin-usage, "
     "anthropic-admin-cost, anthropic-analytics-usage, anthropic-analytics-cost, openai-usage, openai-cost, "
-    "litellm-spendlogs, otel-genai-spans, generic"
+    "litellm-spendlogs, otel-genai-spans, aws-cur-bedrock, gcp-billing-vertex, generic"
 )
 
 

@@ -73,6 +73,7 @@ def engine_source(src: object, format: str | None, mapping: dict[str, str] | Non
     other per-request log with ISO or Unix times (`_engine_csv`)."""
     if format not in (None, "litellm-spendlogs", "generic"):
         return False
+    from roi.usage.cloud import parquet_bill
     from roi.usage.engine.local import file_kind
 
     if isinstance(src, tuple):
@@ -80,7 +81,7 @@ def engine_source(src: object, format: str | None, mapping: dict[str, str] | Non
         kind = file_kind(str(name))  # (a .txt paste stays with the CSV reader)
         if kind == "csv":
             return _engine_csv(data[:65536], format, own[0] if own else mapping)
-        return kind == "parquet" or (
+        return (kind == "parquet" and parquet_bill(data) is None) or (
             kind == "json" and not str(name).lower().endswith(".json") and not _nested_json(data[:4096])
         )
     if not isinstance(src, str | Path) or "://" in str(src):
@@ -89,6 +90,8 @@ def engine_source(src: object, format: str | None, mapping: dict[str, str] | Non
     if os.path.isdir(s) or glob.has_magic(s):
         return not _nested_json_files(s)
     kind = file_kind(s)
+    if kind == "parquet" and os.path.isfile(s) and parquet_bill(s) is not None:
+        return False  # a cloud bill, read by its reader
     if kind == "parquet" or (
         kind == "json" and not s.lower().endswith(".json") and not _nested_json_files(s)
     ):

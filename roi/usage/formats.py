@@ -10,6 +10,7 @@ from pathlib import Path
 
 from roi.errors import UsageFormatError
 from roi.jsondoc import loads_pages
+from roi.usage import cloud
 from roi.usage.csvio import decode, read_text_table
 from roi.usage.reader import Reader, UnrecognizedColumns
 from roi.usage.registry import READERS
@@ -69,6 +70,8 @@ def read_usage(
     else:
         data = source
         name = name or "upload"
+    if data[:4] == b"PAR1" and format in (None, cloud.AWS, cloud.GCP):  # Parquet here is a cloud bill
+        return cloud.read_parquet_bill(data, name)
     text = decode(data, name)
     if not text.strip():
         raise UsageFormatError(name, "the file is empty")

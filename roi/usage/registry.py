@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from roi.usage import anthropic_admin, anthropic_console, generic, litellm, openai, otel
+from roi.usage import anthropic_admin, anthropic_console, cloud, generic, litellm, openai, otel
 from roi.usage.reader import Reader
 
-_MODULES = (anthropic_console, anthropic_admin, generic, litellm, openai, otel)
+_MODULES = (anthropic_console, anthropic_admin, generic, litellm, openai, otel, cloud)
 
 READERS: Mapping[str, Reader] = MappingProxyType({r.name: r for m in _MODULES for r in m.READERS})
 

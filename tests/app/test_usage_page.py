@@ -426,3 +426,17 @@ def test_a_live_pull_from_the_admin_api_with_a_session_only_key(monkeypatch):
         button(at, "Pull").click().run()
         assert not at.exception and not at.error, [e.value for e in at.error]
         assert "Pulled." in texts(at) and fake.count("ok") >= 4
+
+
+def test_cloud_bills_are_uploaded_as_csv_and_parquet_and_reconciled():
+    from tests.roi.usage.test_cloud import _gcp_parquet
+
+    cur = REQUESTS.parent / "aws_cur_bedrock.csv"
+    at = usage_page().run()
+    upload(at, (cur.name, cur.read_bytes()), ("vertex.parquet", _gcp_parquet()))
+    button(at, "Import").click().run()
+    assert not at.exception
+    words = texts(at).replace("\\", "")  # (escaped markdown)
+    assert "aws_cur_bedrock.csv: left out 1 tax line(s), $0.93" in words
+    assert "vertex.parquet: skipped 1 line(s) that are not Claude" in words
+    assert "Compared: 2–3 Nov 2026" in words  # the bills reconcile against their own usage

@@ -17,18 +17,13 @@ import os
 import re
 import statistics
 import time
-import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
 from tests.e2e.server import free_port
 from tests.e2e.signin_server import LABEL, IdentityProvider, roi, signed_in_app
+from tests.pgtools import fresh_database
 
 REPO = Path(__file__).resolve().parents[2]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
@@ -79,21 +74,6 @@ def users(n: int) -> dict[str, list[str]]:
         f"user{i:02d}@{CLIENTS[i % 2]}.test": [f"{CLIENTS[i % 2]}-team", "consultants", "finance"]
         for i in range(n)
     }
-
-
-@contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    """A fresh database on the PostgreSQL server CI starts (ROI_TEST_POSTGRES_URL)."""
-    name = f"roi_load_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _rss_mb(pid: int) -> float:
@@ -246,7 +226,7 @@ def run(sessions: int, moves: int, admin_url: str, home: Path) -> Load:
 
     people = users(sessions)
     port = free_port()
-    with postgres_database(admin_url) as db, IdentityProvider(people, port) as idp:
+    with fresh_database(admin_url, "roi_load") as db, IdentityProvider(people, port) as idp:
         env = {"ROI_DATABASE_URL": db}
         roi(home, "workspaces", "members", "default", "--member", "group:staff", env=env)
         for client in CLIENTS:

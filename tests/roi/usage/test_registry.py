@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from roi.usage import anthropic_admin, anthropic_console, generic, litellm, openai, otel
+from roi.usage import anthropic_admin, anthropic_console, cloud, generic, litellm, openai, otel
 from roi.usage.reader import Reader
 from roi.usage.registry import READERS, reader_names
 
 USAGE = Path(__file__).resolve().parents[3] / "roi" / "usage"
-READER_MODULES = (anthropic_console, anthropic_admin, generic, litellm, openai, otel)
+READER_MODULES = (anthropic_console, anthropic_admin, generic, litellm, openai, otel, cloud)
 # Detection tries the readers in this order (generic CSV last, whatever its place here).
 ORDER = [
     "anthropic-console-usage",
@@ -28,6 +28,8 @@ ORDER = [
     "openai-usage",
     "openai-cost",
     "otel-genai-spans",
+    "aws-cur-bedrock",
+    "gcp-billing-vertex",
 ]
 
 
