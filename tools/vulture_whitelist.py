@@ -60,3 +60,4 @@ _.posted_at  # roi.store.models.BudgetAlertRow: when an alert was posted (kept f
 
 # SQLAlchemy calls this event listener on every new connection (roi.store.workspaces)
 _only_this_schema
+_.inference_geo  # roi.store.models.UsageRow: read back by pd.read_sql(select(UsageRow)), not by name

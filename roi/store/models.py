@@ -94,6 +94,8 @@ class UsageRow(Base):
     output_tokens: Mapped[float] = mapped_column(default=0.0)
     service_tier: Mapped[str | None] = mapped_column(String(32), nullable=True)
     context_window: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    inference_geo: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    speed: Mapped[str | None] = mapped_column(String(32), nullable=True)
     reported_cost_usd: Mapped[float | None] = mapped_column(nullable=True)
     latency_s_sum: Mapped[float | None] = mapped_column(nullable=True)
     ttft_s_sum: Mapped[float | None] = mapped_column(nullable=True)

@@ -390,8 +390,9 @@ _ANALYTICS_DIMS = {
     "rbac_group_id": "project",
     "product": "task",
     "service_tier": "service_tier",
+    "inference_geo": "inference_geo",
+    "speed": "speed",
 }
-UNPRICED_DIMS = ("inference_geo", "speed")  # price-determining, but with no price of their own yet
 
 
 def _analytics_kind(doc: Any) -> str | None:
@@ -428,20 +429,13 @@ def _analytics_rows(
 ) -> tuple[list[dict], list[str]]:
     doc = _load_json(text, name)
     rows: list[dict] = []
-    unpriced: set[str] = set()
     for where, start, end, _ in _walk(doc, name, kind, text, results=False):
         row = where.item
         group = row.get("group") or {}
-        unpriced |= {d for d in UNPRICED_DIMS if group.get(d) not in (None, "")}
         dims = {col: _dim(group, key) for key, col in _ANALYTICS_DIMS.items()}
         dims["context_window"] = context_window_label(_dim(group, "context_window"))
         rows.append({**dims, "user": _actor(group), **to_row(row, where), "start": start, "end": end})
     warnings = []
-    if unpriced:
-        warnings.append(
-            f"{name}: grouped by {', '.join(sorted(unpriced))}, which the catalog has no price for: "
-            "those rows are priced at the model's standard price (the cost report has the billed amounts)"
-        )
     last = _pages_of(doc)[-1]
     if isinstance(last, dict) and last.get("has_more") is True:
         warnings.append(f"{name}: the last page says has_more=true; later rows are not in this file")

@@ -91,6 +91,8 @@ def _dimensions(df: pd.DataFrame) -> dict[str, pd.Series]:
         "api_key": strings(df, "api_key"),
         "service_tier": strings(df, "usage_type").map(_service_tier, na_action=None).astype("string"),
         "context_window": strings(df, "context_window").map(context_window_label).astype("string"),
+        "inference_geo": strings(df, "inference_geo").str.lower(),
+        "speed": strings(df, "speed").str.lower(),
     }
 
 

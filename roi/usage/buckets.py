@@ -11,7 +11,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from roi.usage.schema import GROUP_COLUMNS, TOKEN_COLUMNS
+from roi.usage.schema import GROUP_COLUMNS, STANDARD_GEO, STANDARD_SPEED, TOKEN_COLUMNS
 
 KEY_COLUMNS = (
     "kind",
@@ -22,7 +22,12 @@ KEY_COLUMNS = (
     "service_tier",
     "context_window",
     "token_type",
+    "inference_geo",
+    "speed",
 )
+# Keys added after rows were stored: part of a row's de-duplication key only when set to something
+# other than the standard, so every row stored before them (and a file imported again) keeps its key.
+LATER_KEYS = {"inference_geo": STANDARD_GEO, "speed": STANDARD_SPEED}
 VALUE_COLUMNS = (
     "requests",
     *TOKEN_COLUMNS,

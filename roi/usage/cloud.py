@@ -281,6 +281,9 @@ def read_aws_frame(df: pd.DataFrame, name: str, dialect: Dialect = _DOT) -> Read
             "tag": keys["tag"],
             "task": keys["task"],
             "service_tier": pd.Series([p[2] for p in parsed], index=df.index, dtype="string"),
+            "inference_geo": pd.Series("global", index=df.index, dtype="string").where(
+                strings(df, "line_item_usage_type").str.contains("global", case=False)
+            ),
             "token_type": token_type,
             "reported_cost_usd": cost,
         },
@@ -311,8 +314,8 @@ _SKU_SPLIT = re.compile(r"\s+[—–-]\s+")
 _SKU_OLD = re.compile(r"^(?P<model>claude .+?)\s+(?P<kind>(input|output|cache|prompt|batch)\b.*)$", re.I)
 
 
-def _sku(description: str) -> tuple[str | None, str | None, str, Any]:
-    """(model, token type, service tier, context band) of a Claude SKU description."""
+def _sku(description: str) -> tuple[str | None, str | None, str, Any, Any]:
+    """(model, token type, service tier, context band, location) of a Claude SKU description."""
     parts = _SKU_SPLIT.split(description.strip())
     if len(parts) == 1:
         m = _SKU_OLD.match(parts[0])
@@ -325,7 +328,8 @@ def _sku(description: str) -> tuple[str | None, str | None, str, Any]:
     m = re.search(r"from (\d+) to (\d+)", rest)
     if m:
         band = "0-200k" if int(m.group(1)) == 0 else ">200k"
-    return model, _token_type(kind), tier, band
+    where = parts[2].strip().lower() if len(parts) > 2 and "context" not in parts[2].lower() else pd.NA
+    return model, _token_type(kind), tier, band, where
 
 
 def detect_gcp(columns: set[str]) -> bool:
@@ -383,6 +387,7 @@ def read_gcp_frame(df: pd.DataFrame, name: str, dialect: Dialect = _DOT) -> Read
         **{g: keys[g] for g in GROUP_COLUMNS if g in ("project", "user", "tag", "task")},
         "service_tier": pd.Series([p[2] for p in parsed], index=df.index, dtype="string"),
         "context_window": pd.Series([p[3] for p in parsed], index=df.index, dtype="string"),
+        "inference_geo": pd.Series([p[4] for p in parsed], index=df.index, dtype="string"),
     }
     bill = pd.DataFrame({**dims, "token_type": token_type, "reported_cost_usd": usd}, df.index)
     credits = [

@@ -14,7 +14,7 @@ from roi.usage import cloud
 from roi.usage.csvio import decode, read_text_table
 from roi.usage.reader import Reader, UnrecognizedColumns
 from roi.usage.registry import READERS
-from roi.usage.schema import ReadResult, with_context_band
+from roi.usage.schema import ReadResult, unpriced_dimensions, with_context_band
 
 __all__ = ["READERS", "Reader", "UnrecognizedColumns", "detect_format", "read_usage"]
 
@@ -71,7 +71,9 @@ def read_usage(
         data = source
         name = name or "upload"
     if data[:4] == b"PAR1" and format in (None, cloud.AWS, cloud.GCP):  # Parquet here is a cloud bill
-        return cloud.read_parquet_bill(data, name)
+        result = cloud.read_parquet_bill(data, name)
+        result.warnings += unpriced_dimensions(result.frame, name)
+        return result
     text = decode(data, name)
     if not text.strip():
         raise UsageFormatError(name, "the file is empty")
@@ -84,6 +86,7 @@ def read_usage(
     else:
         reader = detect_format(text, name)
     result = reader.read(text, name, mapping)
+    result.warnings += unpriced_dimensions(result.frame, name)
     if result.per_request:
         with_context_band(result.frame)
     return result

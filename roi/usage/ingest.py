@@ -21,6 +21,7 @@ from roi.store.models import UsageImport, UsageRequestId, UsageRow
 from roi.usage import lake
 from roi.usage.buckets import (
     KEY_COLUMNS,
+    LATER_KEYS,
     VALUE_COLUMNS,
     buckets,
     histogram_json,
@@ -69,7 +70,12 @@ IMPORT_COLUMNS = [
 
 
 def _dedup_key(fmt: str, row: dict) -> str:
-    parts = [fmt] + [str(row[k]) if row[k] is not None else "" for k in KEY_COLUMNS]
+    parts = [fmt] + [str(row[k]) if row[k] is not None else "" for k in KEY_COLUMNS if k not in LATER_KEYS]
+    parts += [
+        f"{k}={row[k]}"
+        for k, standard in LATER_KEYS.items()
+        if row.get(k) is not None and str(row[k]).lower() not in standard
+    ]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

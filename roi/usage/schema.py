@@ -30,6 +30,8 @@ COLUMNS: dict[str, str] = {
     **{t: "float64" for t in TOKEN_COLUMNS},
     "service_tier": "string",  # standard / batch / priority / flex
     "context_window": "string",  # long-context band: "0-200k", ">200k" (roi.catalog.cost.context_band)
+    "inference_geo": "string",  # where it ran: "global", "us" (Anthropic), a cloud region ("us-east5")
+    "speed": "string",  # "standard" or "fast" (Anthropic's fast mode)
     "reported_cost_usd": "float64",  # cost as the file states it, in USD dollars
     "latency_s": "float64",
     "ttft_s": "float64",
@@ -122,6 +124,28 @@ def context_window_label(value: Any) -> Any:
         if op in ("≤", "<=", "<", "up-to", "upto") or op.startswith(("â‰", "â\x89", "&le")):
             return f"0-{n}"
     return v
+
+
+STANDARD_GEO = ("global", "not_available")
+STANDARD_SPEED = ("standard",)
+
+
+def unpriced_dimensions(frame: pd.DataFrame, name: str) -> list[str]:
+    """A warning when rows ran somewhere or at a speed with a price of its own (US-only inference,
+    a cloud region's premium, fast mode) that the catalog does not list: they are priced at the
+    standard price, and the bill has what was charged."""
+    odd = []
+    for column, standard in (("inference_geo", STANDARD_GEO), ("speed", STANDARD_SPEED)):
+        values = frame[column].dropna().str.lower()
+        seen = sorted(set(values[~values.isin(standard)]))
+        if seen:
+            odd.append(f"{column} {', '.join(seen)}")
+    if not odd:
+        return []
+    return [
+        f"{name}: rows with {'; '.join(odd)}, which the catalog has no price for: they are priced at the "
+        "standard price (a bill or cost report has what was charged)"
+    ]
 
 
 def normalized(frame: pd.DataFrame) -> pd.DataFrame:

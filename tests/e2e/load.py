@@ -31,7 +31,7 @@ ROUTED = "Monthly spend, routed"
 SLIDER = "Share of routine work on the small model (%)"
 SHARED = "Shared plan"
 CLIENTS = ("acme", "globex")
-TIMEOUT_MS = 120_000  # 25 sessions on two cores: a rerun can wait its turn
+TIMEOUT_MS = 240_000  # 25 sessions on two cores (and more work beside them): a rerun can wait its turn
 
 
 @dataclass

@@ -186,7 +186,7 @@ def test_the_same_upgrade_on_postgresql(tmp_path, pg_database_url):
     opened by this version."""
     from alembic import command
 
-    from roi.store import _config
+    from roi.store import _config, _head
 
     pg = create_engine(pg_database_url)
     with pg.begin() as conn:
@@ -214,7 +214,7 @@ def test_the_same_upgrade_on_postgresql(tmp_path, pg_database_url):
     main = Store(pg_database_url)
     try:
         with main.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == _head()
         # the lake stays beside the release's SQLite file; on PostgreSQL it lives under ROI_HOME
         shutil.copytree(tmp_path / "release" / "roi.lake", _lake(main), dirs_exist_ok=True)
         _check_everything_is_in_the_default_workspace(main)
@@ -272,3 +272,20 @@ def test_concurrent_imports_of_the_same_files_count_each_request_once(main):
     assert len(together) == len(alone) == 61  # 41 requests and 20 daily buckets, once
     for column in ("requests", "input_tokens", "output_tokens"):
         assert pd.to_numeric(together[column]).sum() == pd.to_numeric(alone[column]).sum() > 0
+
+
+def test_a_bucketed_export_imported_by_the_release_is_not_counted_again_after_the_upgrade(tmp_path):
+    """Rows stored before usage rows had inference_geo and speed keep their de-duplication keys:
+    the release's Console usage import, imported again, replaces itself and adds nothing."""
+    from roi.usage import ingest
+
+    main = Store(f"sqlite:///{_release_copy(tmp_path)}")
+    try:
+        before = priced_store(main)
+        again = ingest(main, [DATA / "usage" / "anthropic_console_usage.csv"])
+        after = priced_store(main)
+        assert again.summaries[0].stored == 0 and again.summaries[0].skipped_duplicates == 20
+        for column in ("input_tokens", "output_tokens", "cache_read_tokens"):
+            assert after[column].sum() == before[column].sum() > 0
+    finally:
+        main.dispose()

@@ -80,15 +80,18 @@ def test_bedrock_model_names_are_the_catalogs():
     [
         (
             "Claude Sonnet 4.6 — Input Tokens — global — Context Window Size from 0 to 200000 Tokens",
-            ("Claude Sonnet 4.6", "input_no_cache", "standard", "0-200k"),
+            ("Claude Sonnet 4.6", "input_no_cache", "standard", "0-200k", "global"),
         ),
         (
             "Claude Opus 4 8 — Input Cache Write Tokens (TTL 3600 seconds) — us-east5 — Context Window Size from "
             "200001 to 1000000 Tokens",
-            ("Claude Opus 4.8", "input_cache_write_1h", "standard", ">200k"),
+            ("Claude Opus 4.8", "input_cache_write_1h", "standard", ">200k", "us-east5"),
         ),
-        ("Claude 3 Haiku Input Tokens", ("Claude 3 Haiku", "input_no_cache", "standard", pd.NA)),
-        ("Claude Haiku 4.5 - Batch Output Tokens - global", ("Claude Haiku 4.5", "output", "batch", pd.NA)),
+        ("Claude 3 Haiku Input Tokens", ("Claude 3 Haiku", "input_no_cache", "standard", pd.NA, pd.NA)),
+        (
+            "Claude Haiku 4.5 - Batch Output Tokens - global",
+            ("Claude Haiku 4.5", "output", "batch", pd.NA, "global"),
+        ),
     ],
 )
 def test_vertex_skus(sku, expected):
