@@ -24,8 +24,9 @@ from roi.usage.traffic import latency_histogram, mean_latency, monthly_spend, to
 show_flash()
 st.title("Usage")
 st.caption(
-    "Anthropic Console and Admin API exports, OpenAI usage and cost CSVs, LiteLLM spend logs or any CSV "
-    "with a timestamp, a model and token columns; per-request logs (LiteLLM's, or any with request ids or a "
+    "Anthropic Console, Admin API and Usage & Cost Analytics exports, OpenAI usage and cost CSVs, LiteLLM "
+    "spend logs, OpenTelemetry GenAI spans, Claude lines of an AWS Cost and Usage Report (Bedrock) or a Google "
+    "Cloud billing export (Vertex AI), or any CSV with a timestamp, a model and token columns; per-request logs (LiteLLM's, or any with request ids or a "
     "latency per row; CSV, JSON Lines or Parquet) are read by DuckDB from a copy on disk, up to 2 GB per file (bigger logs: `roi ingest` a folder or a glob). Nothing is imported half-way; "
     "duplicates are never counted twice."
 )

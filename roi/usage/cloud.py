@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from roi.errors import UsageFormatError
+from roi.errors import UsageFormatError, clip
 from roi.usage.csvio import Dialect, numbers, read_text_table, require_columns, row_of, strings, timestamps
 from roi.usage.otel import KEYS
 from roi.usage.reader import Reader
@@ -110,7 +110,7 @@ def _json_cell(value: Any, name: str, row: int, column: str) -> Any:
         return json.loads(value)
     except json.JSONDecodeError:
         raise UsageFormatError(
-            name, f"expected JSON text, got “{value[:60]}”", row=row, column=column
+            name, f"expected JSON text, got “{clip(value)}”", row=row, column=column
         ) from None
 
 

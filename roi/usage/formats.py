@@ -27,7 +27,8 @@ def detect_format(text: str, name: str) -> Reader:
             if r.kind == "json" and r.detect(doc):
                 return r
         raise UsageFormatError(
-            name, "JSON file of an unknown kind; expected an Anthropic Admin API usage or cost report"
+            name,
+            "JSON file of an unknown kind; expected an Anthropic Admin API or Analytics API report, or OpenTelemetry spans (OTLP JSON)",
         )
     header = stripped.split("\n", 1)[0]
     df, _ = read_text_table(header + "\n", name)
