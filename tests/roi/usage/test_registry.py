@@ -67,3 +67,9 @@ def test_readers_are_complete_whichever_module_is_imported_first():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=USAGE.parents[1]
     )
     assert out.stdout.strip().split(",") == ORDER
+
+
+def test_the_cli_names_every_format():
+    from roi.cli.usage import FORMATS_HELP
+
+    assert [n for n in reader_names() if n not in FORMATS_HELP] == []
