@@ -65,7 +65,8 @@ def usage_top_groups(top: pd.DataFrame, by: str, *, scale: float = 1.0) -> go.Fi
     )
     fig.update_xaxes(title="Spend priced with the catalog (USD)")
     money_axis(fig, "x", top["cost_usd"])
-    fig.update_yaxes(autorange="reversed")
+    # names are labels: an AWS account id (123456789012) must not turn the axis numeric
+    fig.update_yaxes(autorange="reversed", type="category")
     return _layout(
         fig, f"Top {by.replace('_', ' ')}s by spend", scale=scale, height=max(300, 36 * len(top) + 120)
     )

@@ -458,3 +458,13 @@ def test_the_spend_forecast_draws_history_median_and_bands_only_where_there_are_
     assert not {"80% interval", "95% interval"} & {
         t.name for t in charts.spend_forecast(history, no_interval).data
     }
+
+
+def test_top_groups_named_by_numbers_stay_labels():
+    import pandas as pd
+
+    from roi.charts.usage import usage_top_groups
+
+    top = pd.DataFrame({"workspace": ["123456789012", "legal-ai-prod"], "cost_usd": [9.75, 5.55]})
+    fig = usage_top_groups(top, "workspace")
+    assert fig.layout.yaxis.type == "category" and list(fig.data[0].y) == ["123456789012", "legal-ai-prod"]
