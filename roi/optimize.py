@@ -12,6 +12,10 @@ split then always looks like "everything on the cheapest model". So `optimize` r
 accuracy is a placeholder that is neither measured by sample runs nor accepted by the user. The
 acceptance is written into that accuracy's provenance (`"accepted_on": "YYYY-MM-DD"`, see
 `accept_placeholders`), so it travels with the scenario file, the store and share links.
+
+Over 300 lines: one search (every model and pair, per task) serves the point optimizer, the
+frontier and the floors held with a chosen probability (`price_of_confidence`), and the refusal
+of placeholder accuracies guards all three; apart, each would copy the search's cost terms.
 """
 
 from __future__ import annotations

@@ -41,3 +41,10 @@ def db_url(request, tmp_path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'roi.db'}"
     else:
         yield from _postgres_url()
+
+
+@pytest.fixture
+def no_proxies(monkeypatch):
+    """httpx honours proxy variables; traffic to a local fake API must stay on 127.0.0.1."""
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(var, raising=False)

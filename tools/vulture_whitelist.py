@@ -61,3 +61,5 @@ _.posted_at  # roi.store.models.BudgetAlertRow: when an alert was posted (kept f
 # SQLAlchemy calls this event listener on every new connection (roi.store.workspaces)
 _only_this_schema
 _.inference_geo  # roi.store.models.UsageRow: read back by pd.read_sql(select(UsageRow)), not by name
+no_proxies  # tests/conftest.py fixture, named in pytest.mark.usefixtures
+pytestmark  # read by pytest: marks for every test in a module

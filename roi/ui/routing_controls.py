@@ -1,6 +1,11 @@
 """Routing widgets: one control per tier of work (routine / medium / hard), per-task splits that
 always sum to 100%, cascades, and the Optimize button (which refuses placeholder accuracies until
-they are measured or accepted). Callbacks edit the scenario; `roi.routing` does the arithmetic."""
+they are measured or accepted). Callbacks edit the scenario; `roi.routing` does the arithmetic.
+
+Just over 300 lines: the tier controls, per-task splits, cascades and Optimize all write the same
+routing of the scenario through the same widget keys (`_split_key`, `tier_key`); a tier move
+re-seeds the task sliders and Optimize re-seeds both, so apart each would reach into the others.
+"""
 
 from __future__ import annotations
 

@@ -11,8 +11,9 @@ Nothing outside this module touches `st.session_state`. Three kinds of keys:
 - page-local widgets (`widget_key`, prefix `w:`): an uploaded file, a chosen run, a typed API key;
   a scenario change never clears them.
 
-Just over 300 lines on purpose: it is the one place that knows `st.session_state` (and the
-session's store handle and user); split, each half would need the other's key rules.
+Over 300 lines on purpose: it is the one place that knows `st.session_state`, and with it the
+session's store handle, its user and workspace, and the cached simulation keyed by them; split,
+each part would need the others' key rules (a workspace switch clears widgets and caches alike).
 
 Long-running work (a sample run) is not kept here: it belongs to the server process
 (`roi.ui.eval_widgets.jobs`), and the session keeps only the id of the run it watches.

@@ -1,5 +1,10 @@
 """Usage page pieces: upload with detection, preview and mapping; import; deleting an import;
-model mapping; reconciliation; workload."""
+model mapping; reconciliation; workload.
+
+Just over 300 lines: one flow over one upload box and its per-file mapping state, from choosing a
+file to what the imported usage leads to (reconcile, map models, use as workload); the pieces
+share the box's keys and the flash message the import leaves.
+"""
 
 from __future__ import annotations
 

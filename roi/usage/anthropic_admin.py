@@ -461,20 +461,23 @@ def _analytics_cost_row(row: dict, where: _Where) -> dict:
     }
 
 
-def read_analytics_usage(text: str, name: str, mapping: dict[str, str] | None = None) -> ReadResult:
-    rows, warnings = _analytics_rows(text, name, "usage", _analytics_usage_row)
+def _read_analytics(text: str, name: str, kind: str) -> ReadResult:
+    to_row, fmt = (
+        (_analytics_usage_row, ANALYTICS_USAGE) if kind == "usage" else (_analytics_cost_row, ANALYTICS_COST)
+    )
+    rows, warnings = _analytics_rows(text, name, kind, to_row)
     if not rows:
-        warnings.append(f"{name}: no usage rows in the report")
+        warnings.append(f"{name}: no {kind} rows in the report")
     frame = normalized(pd.DataFrame(rows)) if rows else normalized(empty_frame())
-    return ReadResult(format=ANALYTICS_USAGE, frame=frame, warnings=warnings, per_request=False)
+    return ReadResult(format=fmt, frame=frame, warnings=warnings, per_request=False)
+
+
+def read_analytics_usage(text: str, name: str, mapping: dict[str, str] | None = None) -> ReadResult:
+    return _read_analytics(text, name, "usage")
 
 
 def read_analytics_cost(text: str, name: str, mapping: dict[str, str] | None = None) -> ReadResult:
-    rows, warnings = _analytics_rows(text, name, "cost", _analytics_cost_row)
-    if not rows:
-        warnings.append(f"{name}: no cost rows in the report")
-    frame = normalized(pd.DataFrame(rows)) if rows else normalized(empty_frame())
-    return ReadResult(format=ANALYTICS_COST, frame=frame, warnings=warnings, per_request=False)
+    return _read_analytics(text, name, "cost")
 
 
 READERS = (

@@ -90,6 +90,33 @@ def _unit_factor(unit: Any, count_is_tokens: bool) -> float | None:
     return 1e6 if m else None
 
 
+def _stated_tokens(
+    df: pd.DataFrame,
+    name: str,
+    dialect: Dialect,
+    columns: tuple[str, str],
+    lines: pd.Series,
+    warnings: list[str],
+    *,
+    count_is_tokens: bool = False,
+) -> pd.Series:
+    """Tokens of each usage line (`lines`) from its amount and unit columns, NaN where the unit is
+    not a token unit the reader knows (said once in `warnings`: the cost is kept, not the tokens)."""
+    amount_col, unit_col = columns
+    amount = numbers(df, amount_col, name, dialect, required=False, allow_negative=True)
+    units = strings(df, unit_col).fillna("")
+    factor = pd.Series([_unit_factor(u, count_is_tokens) for u in units], index=df.index, dtype="float64")
+    tokens = (amount * factor).where(lines)
+    unknown = lines & tokens.isna()
+    if unknown.any():
+        seen = ", ".join(sorted({f"“{u}”" for u in units[unknown]}))
+        warnings.append(
+            f"{name}: {int(unknown.sum())} line(s) in {unit_col} {seen}, not a token unit the reader "
+            "knows: their cost is read, their tokens are not"
+        )
+    return tokens
+
+
 def _keys(attrs: dict[str, str]) -> dict[str, Any]:
     """Allocation keys from tags or labels (the first name that gives each, as OpenTelemetry)."""
     out: dict[str, Any] = {}
@@ -289,19 +316,9 @@ def read_aws_frame(df: pd.DataFrame, name: str, dialect: Dialect = _DOT) -> Read
         },
         df.index,
     )
-    amount = numbers(df, "line_item_usage_amount", name, dialect, required=False, allow_negative=True)
-    units = strings(df, "pricing_unit").fillna("")
-    factor = pd.Series([_unit_factor(u, False) for u in units], index=df.index, dtype="float64")
-    tokens = (amount * factor).where(is_usage)
-    unknown = is_usage & tokens.isna()
-    if unknown.any():
-        seen = ", ".join(sorted({f"“{u}”" for u in units[unknown]}))
-        warnings.append(
-            f"{name}: {int(unknown.sum())} line(s) in pricing units {seen}, not a token unit the reader "
-            "knows: their cost is read, their tokens are not"
-        )
+    tokens = _stated_tokens(df, name, dialect, ("line_item_usage_amount", "pricing_unit"), is_usage, warnings)
     notes = ["the billed cost is line_item_net_unblended_cost where the file has it, else the unblended cost"]
-    return _result(AWS, _usage_and_bill(bill, tokens), [f for f in warnings if f], notes)
+    return _result(AWS, _usage_and_bill(bill, tokens), warnings, notes)
 
 
 def _col(df: pd.DataFrame, column: str) -> pd.Series:
@@ -401,17 +418,9 @@ def read_gcp_frame(df: pd.DataFrame, name: str, dialect: Dialect = _DOT) -> Read
     credit = pd.Series(credits, index=df.index, dtype="float64")
     credit = credit.where(~foreign, credit / rate)
     credit_rows = bill[credit != 0].assign(token_type="credit", reported_cost_usd=credit[credit != 0])
-    amount = numbers(df, "usage_amount", name, dialect, required=False)
-    units = strings(df, "usage_unit").fillna("")
-    factor = pd.Series([_unit_factor(u, True) for u in units], index=df.index, dtype="float64")
-    tokens = (amount * factor).where(regular)
-    unknown = regular & tokens.isna()
-    if unknown.any():
-        seen = ", ".join(sorted({f"“{u}”" for u in units[unknown]}))
-        warnings.append(
-            f"{name}: {int(unknown.sum())} line(s) in usage units {seen}, not a token unit the reader "
-            "knows: their cost is read, their tokens are not"
-        )
+    tokens = _stated_tokens(
+        df, name, dialect, ("usage_amount", "usage_unit"), regular, warnings, count_is_tokens=True
+    )
     out = _usage_and_bill(bill, tokens)
     notes = ["credits are their own bill lines (token type credit), so the bill adds up net of them"]
     return _result(GCP, pd.concat([out, credit_rows], ignore_index=True), warnings, notes)

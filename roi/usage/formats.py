@@ -73,8 +73,14 @@ def read_usage(
         name = name or "upload"
     if data[:4] == b"PAR1" and format in (None, cloud.AWS, cloud.GCP):  # Parquet here is a cloud bill
         result = cloud.read_parquet_bill(data, name)
-        result.warnings += unpriced_dimensions(result.frame, name)
-        return result
+    else:
+        result = _read_text(data, name, format, mapping)
+    result.warnings += unpriced_dimensions(result.frame, name)
+    return result
+
+
+def _read_text(data: bytes, name: str, format: str | None, mapping: dict[str, str] | None) -> ReadResult:
+    """A CSV or JSON export by its reader (named, mapped, or detected)."""
     text = decode(data, name)
     if not text.strip():
         raise UsageFormatError(name, "the file is empty")
@@ -87,7 +93,6 @@ def read_usage(
     else:
         reader = detect_format(text, name)
     result = reader.read(text, name, mapping)
-    result.warnings += unpriced_dimensions(result.frame, name)
     if result.per_request:
         with_context_band(result.frame)
     return result

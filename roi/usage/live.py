@@ -24,8 +24,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import delete, insert, select
+
 from roi.errors import UsageFormatError
 from roi.store import Store
+from roi.store.models import SettingRow
 from roi.usage.anthropic_admin import ANALYTICS_BETA
 
 SOURCE = "anthropic-admin:"
@@ -68,20 +71,13 @@ def _spool(store: Store) -> Path:
 
 
 def watermark(store: Store) -> date | None:
-    from roi.store.models import SettingRow
-
+    """The day the last complete pull reached (exclusive), or None before the first pull."""
     with store.engine.connect() as conn:
-        from sqlalchemy import select
-
         v = conn.execute(select(SettingRow.value).where(SettingRow.key == WATERMARK)).scalar()
     return date.fromisoformat(v) if v else None
 
 
 def _set_watermark(store: Store, day: date) -> None:
-    from sqlalchemy import delete, insert
-
-    from roi.store.models import SettingRow
-
     with store.engine.begin() as conn:
         conn.execute(delete(SettingRow).where(SettingRow.key == WATERMARK))
         conn.execute(insert(SettingRow).values(key=WATERMARK, value=day.isoformat()))

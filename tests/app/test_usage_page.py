@@ -405,6 +405,7 @@ def test_an_opentelemetry_export_is_uploaded_and_imported_span_by_span():
     assert "skipped 2 span" in texts(at) and "that are not LLM calls" in texts(at)  # (escaped markdown)
 
 
+@pytest.mark.usefixtures("no_proxies")
 def test_a_live_pull_from_the_admin_api_with_a_session_only_key(monkeypatch):
     import sys
     from datetime import date
@@ -414,8 +415,6 @@ def test_a_live_pull_from_the_admin_api_with_a_session_only_key(monkeypatch):
 
     from tests.roi.usage.test_live_pull import _rows
 
-    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(var, raising=False)
     with FakeAdmin(_rows("usage"), _rows("cost"), page_size=4) as fake:
         monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.base_url)
         at = usage_page().run()

@@ -30,11 +30,7 @@ MODEL = "claude-fake-1"
 USER = [{"role": "user", "content": "What is two plus two?"}]
 
 
-@pytest.fixture(autouse=True)
-def _no_proxies(monkeypatch):
-    """httpx2 honours proxy variables; traffic to the fake must stay on 127.0.0.1."""
-    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(var, raising=False)
+pytestmark = pytest.mark.usefixtures("no_proxies")  # traffic to the fake stays on 127.0.0.1
 
 
 @pytest.fixture

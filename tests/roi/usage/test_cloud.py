@@ -20,21 +20,11 @@ from roi.store import Store
 from roi.usage import engine_source, ingest, priced_store
 from roi.usage.cloud import _bedrock_model, _parse_usage_type, _sku
 from roi.usage.formats import read_usage
+from tests.roi.usage.test_anthropic import totals
 
 DATA = Path(__file__).resolve().parents[3] / "data" / "usage"
 AWS_CSV = DATA / "aws_cur_bedrock.csv"
 GCP_CSV = DATA / "gcp_billing_vertex.csv"
-TOKENS = [
-    "input_tokens",
-    "cache_write_5m_tokens",
-    "cache_write_1h_tokens",
-    "cache_read_tokens",
-    "output_tokens",
-]
-
-
-def _tokens(frame: pd.DataFrame) -> dict[str, float]:
-    return {c: float(frame[c].sum()) for c in TOKENS}
 
 
 @pytest.mark.parametrize(
@@ -108,7 +98,7 @@ def test_aws_cur_sample_tokens_cost_tags_and_what_is_left_out():
     assert bill["reported_cost_usd"].sum() == pytest.approx(11.75)
     assert usage["reported_cost_usd"].isna().all()  # usage is priced by the catalog, the bill reconciles it
     # usage amounts are in 1K tokens
-    assert _tokens(usage) == {
+    assert totals(usage) == {
         "input_tokens": 3_250_000.0,
         "cache_write_5m_tokens": 400_000.0,
         "cache_write_1h_tokens": 0.0,  # the Marketplace line's unit is "Units": cost only
@@ -137,7 +127,7 @@ def test_gcp_sample_tokens_cost_credits_and_labels():
     bill, usage = f[f["token_type"].notna()], f[f["token_type"].isna()]
     assert bill["reported_cost_usd"].sum() == pytest.approx(8.03)  # 3.75+1.50+0.33+2.20+0.75 - 0.50 credit
     assert bill.loc[bill["token_type"] == "credit", "reported_cost_usd"].tolist() == [-0.50]
-    assert _tokens(usage) == {
+    assert totals(usage) == {
         "input_tokens": 1_250_000.0,
         "cache_write_5m_tokens": 0.0,
         "cache_write_1h_tokens": 200_000.0,

@@ -32,10 +32,7 @@ def _rows(kind: str) -> list[dict]:
     )
 
 
-@pytest.fixture(autouse=True)
-def _no_proxies(monkeypatch):
-    for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(var, raising=False)
+pytestmark = pytest.mark.usefixtures("no_proxies")  # traffic to the fake stays on 127.0.0.1
 
 
 @pytest.fixture
