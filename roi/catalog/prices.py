@@ -54,16 +54,20 @@ class ModelPrices:
     as_of: date | None = None
     batch: bool = False
     discount: float = 0.0
+    fast: bool = False  # Anthropic's fast mode (`speed: "fast"`), at the catalog's fast price
+    us_only: bool = False  # US-only inference (`inference_geo: "us"`), at `US_ONLY_FACTOR`
 
-    def with_discount(self, discount: float) -> ModelPrices:
-        """A negotiated discount applies to every bucket and tier."""
-        factor = 1.0 - discount
+    def scaled(self, factor: float) -> ModelPrices:
+        """Every bucket and tier times `factor`."""
         return replace(
             self,
             base=self.base.scaled(factor),
             tiers=tuple(Tier(t.start, t.rates.scaled(factor)) for t in self.tiers),
-            discount=discount,
         )
+
+    def with_discount(self, discount: float) -> ModelPrices:
+        """A negotiated discount applies to every bucket and tier."""
+        return replace(self.scaled(1.0 - discount), discount=discount)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,18 +220,52 @@ def _moment(as_of: date) -> datetime:
     return datetime.combine(as_of, time(12), tzinfo=UTC)
 
 
+US_ONLY_FACTOR = 1.1
+"""US-only inference on Anthropic's API (`inference_geo: "us"`, offered on Opus 4.6, Sonnet 4.6 and
+later) costs 1.1 times the standard price in every token bucket: Anthropic's data-residency pricing,
+also stated in AWS's guide to the Claude Platform. genai-prices has no entry for it, so it is here."""
+
+
 @cache
 def catalog_price(
-    model_ref: str, *, as_of: date, batch: bool = False, provider: str | None = None
+    model_ref: str,
+    *,
+    as_of: date,
+    batch: bool = False,
+    fast: bool = False,
+    us_only: bool = False,
+    provider: str | None = None,
 ) -> ModelPrices:
-    """Catalog prices of a model on a given date (its historic price then), standard or batch tier."""
+    """Catalog prices of a model on a given date (its historic price then): standard or batch tier,
+    fast mode where the catalog prices it, US-only inference on Anthropic's own API.
+
+    A model without a fast price is priced at its standard price (`has_fast_price` tells which)."""
     p, m = _find(*resolve_model_ref(model_ref, provider))
-    context = {"processing": "batch"} if batch else None
-    return _to_prices(p, m, m.get_prices(_moment(as_of), context), as_of, batch)
+    context = {"processing": "batch"} if batch else {}
+    fast = fast and _has_variant(m, "speed", "fast")
+    if fast:
+        context["speed"] = "fast"
+    prices = _to_prices(p, m, m.get_prices(_moment(as_of), context or None), as_of, batch)
+    prices = replace(prices, fast=fast)
+    if us_only and p.id == "anthropic":
+        prices = replace(prices.scaled(US_ONLY_FACTOR), us_only=True)
+    return prices
+
+
+def has_fast_price(model_ref: str) -> bool:
+    """Whether the catalog prices the model's fast mode (False for a model it does not know)."""
+    try:
+        return _has_variant(_find(*resolve_model_ref(model_ref))[1], "speed", "fast")
+    except UnknownModelError:
+        return False
+
+
+def _has_variant(m: gp.ModelInfo, key: str, value: str) -> bool:
+    return any(v.when.get(key) == value for v in m.price_variants or ())
 
 
 def _has_batch(m: gp.ModelInfo) -> bool:
-    return any(v.when.get("processing") == "batch" for v in m.price_variants or ())
+    return _has_variant(m, "processing", "batch")
 
 
 def catalog_entries(*, as_of: date, provider: str | None = None) -> list[CatalogEntry]:

@@ -1,8 +1,9 @@
 """Pricing stored usage with the catalog at each row's own date, and reconciling with the bill.
 
 Every row is priced by `roi.catalog.cost.cost_usd`: cache writes by TTL, batch rows at batch
-prices, and each row at the long-context tier its context band says its requests paid. Rows whose model the catalog does not know (and the user has not mapped) stay unpriced and
-are listed, never priced at zero silently.
+prices, fast-mode rows at the catalog's fast price, US-only inference at its premium, and each row
+at the long-context tier its context band says its requests paid. Rows whose model the catalog does
+not know (and the user has not mapped) stay unpriced and are listed, never priced at zero silently.
 
 Over 300 lines on purpose: pricing and reconciliation share the period rules (days covered,
 overlap, one-sided models) that make a month-end comparison honest; split, each half would need the
@@ -87,7 +88,7 @@ def _resolve(model_raw: str) -> str | None:
 
 
 def _prices(
-    model_raw: str, day, batch: bool, amap: dict[str, Alias]
+    model_raw: str, day, batch: bool, fast: bool, us_only: bool, amap: dict[str, Alias]
 ) -> tuple[str | None, ModelPrices | None]:
     alias = amap.get(model_raw)
     if alias is not None and alias.custom:
@@ -102,7 +103,7 @@ def _prices(
     if model is None:
         return None, None
     try:
-        return model, catalog_price(model, as_of=day, batch=batch)
+        return model, catalog_price(model, as_of=day, batch=batch, fast=fast, us_only=us_only)
     except UnknownModelError:
         return None, None
 
@@ -119,20 +120,35 @@ def price(
     if out.empty:
         return out
     day = out["start"].dt.date if as_of is None else pd.Series(as_of, index=out.index)
-    batch = out["service_tier"].fillna("").str.lower().eq("batch")
     tier_input = band_tier_input(out["context_window"].to_numpy(dtype=object))
-    combos = pd.DataFrame({"model_raw": out["model_raw"], "day": day, "batch": batch})
+    combos = pd.DataFrame(
+        {
+            "model_raw": out["model_raw"],
+            "day": day,
+            "batch": _is(out, "service_tier", "batch"),
+            "fast": _is(out, "speed", "fast"),
+            "us_only": _is(out, "inference_geo", "us"),
+        }
+    )
     tokens = out[list(TOKEN_COLUMNS)].to_numpy(dtype=float)
     cost = np.full(len(out), np.nan)
     models = np.empty(len(out), dtype=object)
-    for (raw, d, b), idx in combos.groupby(["model_raw", "day", "batch"], sort=False).indices.items():
-        model, p = _prices(raw, d, bool(b), amap)
+    for key, idx in combos.groupby(list(combos.columns), sort=False).indices.items():
+        raw, d, batch, fast, us_only = key
+        model, p = _prices(raw, d, bool(batch), bool(fast), bool(us_only), amap)
         models[idx] = model
         if p is not None:
             cost[idx] = cost_usd(p, tokens[idx], tier_input=tier_input[idx])
     out["model"] = models
     out["cost_usd"] = np.where((out["kind"] == "usage").to_numpy(), cost, np.nan)
     return out
+
+
+def _is(rows: pd.DataFrame, column: str, value: str) -> pd.Series:
+    """Rows whose `column` says `value` (any case); False where the column is missing or empty."""
+    if column not in rows:
+        return pd.Series(False, index=rows.index)
+    return rows[column].astype("string").str.lower().eq(value).fillna(False).astype(bool)
 
 
 def unpriced_models(priced: pd.DataFrame) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from roi.catalog.prices import has_fast_price
 from roi.tokens import BUCKETS, total_input
 
 TOKEN_COLUMNS = BUCKETS  # one column per token bucket, additive (roi.tokens)
@@ -131,15 +132,16 @@ STANDARD_SPEED = ("standard",)
 
 
 def unpriced_dimensions(frame: pd.DataFrame, name: str) -> list[str]:
-    """A warning when rows ran somewhere or at a speed with a price of its own (US-only inference,
-    a cloud region's premium, fast mode) that the catalog does not list: they are priced at the
-    standard price, and the bill has what was charged."""
+    """A warning when rows ran somewhere or at a speed with a price the catalog does not list (a
+    cloud region's premium, fast mode on a model without a fast price): they are priced at the
+    standard price, and the bill has what was charged. US-only inference ("us") has its price."""
     odd = []
-    for column, standard in (("inference_geo", STANDARD_GEO), ("speed", STANDARD_SPEED)):
-        values = frame[column].dropna().str.lower()
-        seen = sorted(set(values[~values.isin(standard)]))
-        if seen:
-            odd.append(f"{column} {', '.join(seen)}")
+    geo = frame["inference_geo"].dropna().str.lower()
+    if seen := sorted(set(geo[~geo.isin((*STANDARD_GEO, "us"))])):
+        odd.append(f"inference_geo {', '.join(seen)}")
+    fast = frame.loc[frame["speed"].fillna("").str.lower().eq("fast"), "model_raw"].dropna()
+    if seen := sorted(m for m in set(fast) if not has_fast_price(m)):
+        odd.append(f"speed fast on {', '.join(seen)}")
     if not odd:
         return []
     return [

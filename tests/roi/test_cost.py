@@ -9,7 +9,7 @@ runner ignored 1-hour cache writes.
 from __future__ import annotations
 
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -212,3 +212,77 @@ def test_context_bands_cut_at_every_catalog_tier_start():
     for size in (1, 99_999, 100_000, 100_001, 150_000, 200_000, 200_001, 272_000, 272_001, 600_000):
         inside = band_tier_input(context_band([size]))[0]
         assert [inside > s for s in starts] == [size > s for s in starts], size
+
+
+def _analytics_day(group: dict, t: Tokens, day: date) -> dict:
+    """One day bucket of the Usage & Cost Analytics API: REQUESTS requests of tokens `t`."""
+    return {
+        "starting_at": f"{day.isoformat()}T00:00:00Z",
+        "ending_at": f"{(day + timedelta(days=1)).isoformat()}T00:00:00Z",
+        "group": group,
+        "usage": {
+            "uncached_input_tokens": int(t.input_tokens * REQUESTS),
+            "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
+            "cache_read_input_tokens": int(t.cache_read_tokens * REQUESTS),
+            "output_tokens": int(t.output_tokens * REQUESTS),
+            "requests": REQUESTS,
+        },
+    }
+
+
+def test_fast_mode_and_us_only_inference_are_priced(tmp_path):
+    """Fast mode at the catalog's fast price (genai-prices' `speed: fast` variant); US-only
+    inference at 1.1× in every bucket; fast mode on a model the catalog has no fast price for stays
+    at the standard price, with a warning naming the model."""
+    import json
+
+    t = Tokens(input_tokens=1_000, cache_read_tokens=3_000, output_tokens=400)
+    day = TODAY - timedelta(days=2)
+    usage = Usage(input_tokens=4_000, cache_read_tokens=3_000, output_tokens=400)
+    when = datetime.combine(day, datetime.min.time(), tzinfo=UTC).replace(hour=12)
+
+    def genai(model: str, context: dict | None = None) -> float:
+        one = calc_price(
+            usage, model, provider_id="anthropic", genai_request_timestamp=when, price_context=context
+        )
+        return float(one.total_price * Decimal(REQUESTS))
+
+    groups = {
+        "fast": {"model": "claude-opus-4-8", "speed": "fast"},
+        "us": {"model": "claude-opus-4-6", "inference_geo": "us"},
+        "fast-unpriced": {"model": "claude-opus-4-6", "speed": "fast", "inference_geo": "global"},
+    }
+    expected = {
+        "fast": genai("claude-opus-4-8", {"speed": "fast"}),
+        "us": 1.1 * genai("claude-opus-4-6"),
+        "fast-unpriced": genai("claude-opus-4-6"),
+    }
+    assert expected["fast"] > 1.5 * genai("claude-opus-4-8")  # the catalog really has a fast price
+    store = Store(f"sqlite:///{tmp_path / 'roi.db'}")
+    try:
+        from roi.usage import priced_store
+
+        for label, group in groups.items():
+            doc = {"data": [_analytics_day(group, t, day)], "has_more": False, "next_page": None}
+            result = ingest(store, [(f"{label}.json", json.dumps(doc).encode())])
+            assert result.document["cost_usd"] == pytest.approx(expected[label], rel=1e-12), label
+            warned = [w for w in result.document["warnings"] if "no price for" in w]
+            if label == "fast-unpriced":
+                assert len(warned) == 1 and "speed fast on claude-opus-4-6" in warned[0], warned
+            else:
+                assert not warned, warned
+        assert priced_store(store)["cost_usd"].sum() == pytest.approx(sum(expected.values()), rel=1e-12)
+    finally:
+        store.dispose()
+
+
+def test_catalog_price_flags_what_it_priced():
+    fast = catalog_price("claude-opus-4-8", as_of=TODAY, fast=True)
+    standard = catalog_price("claude-opus-4-8", as_of=TODAY)
+    assert fast.fast and fast.base.output > standard.base.output
+    assert not catalog_price("claude-opus-4-6", as_of=TODAY, fast=True).fast  # no fast price listed
+    us = catalog_price("claude-opus-4-6", as_of=TODAY, us_only=True)
+    base = catalog_price("claude-opus-4-6", as_of=TODAY)
+    assert us.us_only and us.base.array() == pytest.approx(1.1 * base.base.array())
+    gpt = catalog_price("gpt-4o", as_of=TODAY, us_only=True)  # not Anthropic's API: no premium
+    assert not gpt.us_only and gpt.base == catalog_price("gpt-4o", as_of=TODAY).base
