@@ -73,28 +73,26 @@ def engine_source(src: object, format: str | None, mapping: dict[str, str] | Non
     other per-request log with ISO or Unix times (`_engine_csv`)."""
     if format not in (None, "litellm-spendlogs", "generic"):
         return False
-    from roi.usage.cloud import parquet_bill
     from roi.usage.engine.local import file_kind
+    from roi.usage.formats import parquet_format
 
     if isinstance(src, tuple):
         name, data, *own = src
         kind = file_kind(str(name))  # (a .txt paste stays with the CSV reader)
         if kind == "csv":
             return _engine_csv(data[:65536], format, own[0] if own else mapping)
-        return (kind == "parquet" and parquet_bill(data) is None) or (
+        return (kind == "parquet" and parquet_format(data) is None) or (
             kind == "json" and not str(name).lower().endswith(".json") and not _nested_json(data[:4096])
         )
     if not isinstance(src, str | Path) or "://" in str(src):
         return False
     s = str(src)
     if os.path.isdir(s) or glob.has_magic(s):
-        return not _nested_json_files(s)
+        return not _own_reader_files(s)
     kind = file_kind(s)
-    if kind == "parquet" and os.path.isfile(s) and parquet_bill(s) is not None:
-        return False  # a cloud bill, read by its reader
-    if kind == "parquet" or (
-        kind == "json" and not s.lower().endswith(".json") and not _nested_json_files(s)
-    ):
+    if kind == "parquet" and os.path.isfile(s) and parquet_format(s) is not None:
+        return False  # a cloud bill or a span table, read by its reader
+    if kind == "parquet" or (kind == "json" and not s.lower().endswith(".json") and not _own_reader_files(s)):
         return True
     if kind != "csv" or not os.path.isfile(s):
         return False
@@ -108,14 +106,18 @@ def _nested_json(head: bytes) -> bool:
     return head.lstrip()[:1] == b"{" and b'"resourceSpans"' in head
 
 
-def _nested_json_files(spec: str) -> bool:
-    """A file, glob or folder whose (first) JSON file holds nested documents (`_nested_json`)."""
+def _own_reader_files(spec: str) -> bool:
+    """A file, glob or folder whose (first) file has a reader of its own: JSON of nested documents
+    (`_nested_json`), or Parquet that is a cloud bill or a span table (`parquet_format`)."""
     from roi.usage.engine.local import resolve
+    from roi.usage.formats import parquet_format
 
     try:
         src = resolve(spec)
     except UsageFormatError:
         return False
+    if src.kind == "parquet":
+        return parquet_format(str(src.paths[0])) is not None
     if src.kind != "json":
         return False
     with open(src.paths[0], "rb") as fh:

@@ -429,15 +429,9 @@ def read_gcp_frame(df: pd.DataFrame, name: str, dialect: Dialect = _DOT) -> Read
 # ------------------------------------------------------------------ Parquet
 
 
-def parquet_bill(data: bytes | str) -> str | None:
-    """AWS or GCP when a Parquet file (bytes or path) is a cloud bill, else None (a request log)."""
-    import pyarrow.parquet as pq
-
-    try:
-        schema = pq.read_schema(io.BytesIO(data) if isinstance(data, bytes) else data)
-    except Exception:  # not Parquet: the caller reports it
-        return None
-    names = {n.lower() for n in schema.names}
+def parquet_bill(columns: list[str]) -> str | None:
+    """AWS or GCP when a Parquet file's columns are a cloud bill's, else None."""
+    names = {n.lower() for n in columns}
     if detect_aws(names):
         return AWS
     if {"sku", "service", "usage_start_time", "cost"} <= names:
@@ -451,10 +445,12 @@ def read_parquet_bill(data: bytes, name: str) -> ReadResult:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    fmt = parquet_bill(data)
+    fmt = parquet_bill(pq.read_schema(io.BytesIO(data)).names)
     if fmt is None:
         raise UsageFormatError(
-            name, "a Parquet file that is neither a CUR 2.0 nor a Google Cloud billing export"
+            name,
+            "a Parquet file that is neither a CUR 2.0, a Google Cloud billing export nor an "
+            "OpenTelemetry span table",
         )
     meta = pq.ParquetFile(io.BytesIO(data)).metadata
     if meta.num_rows > _MAX_PARQUET_ROWS or meta.num_rows > 10 * max(len(data), 1):

@@ -6,11 +6,12 @@ format explicitly. The readers themselves are listed in registry.py.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from roi.errors import UsageFormatError
 from roi.jsondoc import loads_pages
-from roi.usage import cloud
+from roi.usage import cloud, otel
 from roi.usage.csvio import decode, read_text_table
 from roi.usage.reader import Reader, UnrecognizedColumns
 from roi.usage.registry import READERS
@@ -71,12 +72,31 @@ def read_usage(
     else:
         data = source
         name = name or "upload"
-    if data[:4] == b"PAR1" and format in (None, cloud.AWS, cloud.GCP):  # Parquet here is a cloud bill
-        result = cloud.read_parquet_bill(data, name)
+    if data[:4] == b"PAR1" and format in (None, cloud.AWS, cloud.GCP, otel.FORMAT):
+        if parquet_format(data) == otel.FORMAT:
+            result = otel.read_parquet_spans(data, name)
+        else:  # a request log in Parquet is read by the engine; here it is a cloud bill
+            result = cloud.read_parquet_bill(data, name)
     else:
         result = _read_text(data, name, format, mapping)
+    if result.per_request:
+        with_context_band(result.frame)
     result.warnings += unpriced_dimensions(result.frame, name)
     return result
+
+
+def parquet_format(data: bytes | str) -> str | None:
+    """The reader of a Parquet file (bytes or path) that has its own (a cloud bill, a collector's
+    span table), or None: a per-request log, read by the analytical engine."""
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.read_schema(io.BytesIO(data) if isinstance(data, bytes) else data).names
+    except Exception:  # not Parquet: the caller reports it
+        return None
+    if otel.is_span_table(names):
+        return otel.FORMAT
+    return cloud.parquet_bill(names)
 
 
 def _read_text(data: bytes, name: str, format: str | None, mapping: dict[str, str] | None) -> ReadResult:
@@ -92,7 +112,4 @@ def _read_text(data: bytes, name: str, format: str | None, mapping: dict[str, st
         reader = READERS["generic"]
     else:
         reader = detect_format(text, name)
-    result = reader.read(text, name, mapping)
-    if result.per_request:
-        with_context_band(result.frame)
-    return result
+    return reader.read(text, name, mapping)

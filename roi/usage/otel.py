@@ -1,5 +1,6 @@
 """OpenTelemetry GenAI spans: traces exported as OTLP JSON (a file, or JSON Lines as the collector's
-file exporter writes them: one `{"resourceSpans": [...]}` request per line), one request per LLM span.
+file exporter writes them: one `{"resourceSpans": [...]}` request per line), or the collector's
+span table in Parquet (`SPAN_COLUMNS`); one request per LLM span.
 
 What a span says, by the OpenTelemetry GenAI semantic conventions (OpenLLMetry, Langfuse, Logfire
 and Claude Code emit them): the model (`gen_ai.response.model`, else `gen_ai.request.model`), the
@@ -76,15 +77,6 @@ def _spans(docs: list[dict]) -> Iterator[tuple[dict, dict, str]]:
                     yield span, resource, where
 
 
-def _tokens(attrs: dict, key: str, name: str, where: str) -> float:
-    v = attrs.get(key, 0)
-    if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
-        raise UsageFormatError(
-            name, f"{where}: attribute “{key}”: expected a token count, got “{clip(v, 40)}”"
-        )
-    return float(v)
-
-
 def _first(attrs: dict, resource: dict, keys: tuple[str, ...]) -> object:
     for source in (attrs, resource):
         for k in keys:
@@ -101,52 +93,179 @@ def _time(span: dict, key: str, name: str, where: str) -> pd.Timestamp:
         raise UsageFormatError(name, f"{where}: “{key}”: expected nanoseconds since 1970") from None
 
 
+TOKEN_ATTRIBUTES = (INPUT, OUTPUT, *READ_KEYS, *WRITE_KEYS)
+
+
 def read_spans(text: str, name: str, mapping: dict[str, str] | None = None) -> ReadResult:
     docs = loads_pages(text, lambda why: UsageFormatError(name, why))
     docs = docs if isinstance(docs, list) else [docs]
-    rows, skipped = [], 0
+    spans = []
     for span, resource, where in _spans(docs):
         attrs = _attributes(span.get("attributes"))
-        model = next((attrs[k] for k in MODEL_KEYS if attrs.get(k)), None)
-        if model is None and INPUT not in attrs and OUTPUT not in attrs:
-            skipped += 1  # not an LLM call: a tool, an HTTP request, a retrieval…
-            continue
-        if model is None:
-            raise UsageFormatError(
-                name, f"{where}: an LLM span (it has token usage) names no model ({MODEL_KEYS[1]})"
-            )
-        read = sum(_tokens(attrs, k, name, where) for k in READ_KEYS if k in attrs)
-        write = sum(_tokens(attrs, k, name, where) for k in WRITE_KEYS if k in attrs)
-        given = _tokens(attrs, INPUT, name, where)
-        uncached = given - read - write if read + write <= given else given  # included by the conventions
         start, end = (
             _time(span, "startTimeUnixNano", name, where),
             _time(span, "endTimeUnixNano", name, where),
         )
         if end < start:
             raise UsageFormatError(name, f"{where}: it ends before it starts")
-        rows.append(
+        spans.append(
             {
+                "where": where,
+                "model": next((attrs[k] for k in MODEL_KEYS if attrs.get(k)), None),
+                **{k: attrs.get(k) for k in TOKEN_ATTRIBUTES},
                 "start": start,
-                "model_raw": str(model),
-                "requests": 1.0,
-                "input_tokens": uncached,
-                "cache_write_5m_tokens": write,
-                "cache_read_tokens": read,
-                "output_tokens": _tokens(attrs, OUTPUT, name, where),
                 "latency_s": (end - start).total_seconds(),
                 "request_id": f"{span.get('traceId', '')}:{span.get('spanId', '')}",
                 **{key: _first(attrs, resource, names) for key, names in KEYS.items()},
             }
         )
+    columns = ["where", "model", *TOKEN_ATTRIBUTES, "start", "latency_s", "request_id", *KEYS]
+    return _usage(pd.DataFrame(spans, columns=columns), name)
+
+
+def _usage(spans: pd.DataFrame, name: str) -> ReadResult:
+    """One usage row per LLM span. `spans` has one row per span: `where` (to name it in an error),
+    the model, each token attribute as found (None where absent), start, latency, request id and
+    the allocation keys; both the OTLP JSON and the Parquet reader build it."""
+    llm = spans["model"].notna() | spans[INPUT].notna() | spans[OUTPUT].notna()
+    skipped = int((~llm).sum())  # not an LLM call: a tool, an HTTP request, a retrieval…
+    spans = spans[llm].reset_index(drop=True)
+    if spans.empty:
+        raise UsageFormatError(name, "no LLM spans (spans with gen_ai.request.model and token usage)")
+    if spans["model"].isna().any():
+        where = spans.loc[spans["model"].isna().idxmax(), "where"]
+        raise UsageFormatError(
+            name, f"{where}: an LLM span (it has token usage) names no model ({MODEL_KEYS[1]})"
+        )
+
+    def tokens(key: str) -> pd.Series:
+        raw = spans[key]
+        n = pd.to_numeric(raw.where(~raw.map(lambda v: isinstance(v, bool)), "bool"), errors="coerce")
+        bad = raw.notna() & ~(n >= 0)
+        if bad.any():
+            i = bad.idxmax()
+            raise UsageFormatError(
+                name,
+                f"{spans.loc[i, 'where']}: attribute “{key}”: expected a token count, got “{clip(raw[i], 40)}”",
+            )
+        return n.fillna(0.0).astype(float)
+
+    read = sum((tokens(k) for k in READ_KEYS), pd.Series(0.0, index=spans.index))
+    write = sum((tokens(k) for k in WRITE_KEYS), pd.Series(0.0, index=spans.index))
+    given = tokens(INPUT)
+    included = read + write <= given  # the conventions count cache tokens inside input_tokens
+    rows = pd.DataFrame(
+        {
+            "start": spans["start"],
+            "model_raw": spans["model"].astype(str),
+            "requests": 1.0,
+            "input_tokens": given.where(~included, given - read - write),
+            "cache_write_5m_tokens": write,
+            "cache_read_tokens": read,
+            "output_tokens": tokens(OUTPUT),
+            "latency_s": spans["latency_s"].astype(float),
+            "request_id": spans["request_id"],
+            **{key: spans[key] for key in KEYS},
+        }
+    )
     warnings = (
         [f"{name}: skipped {skipped} span(s) that are not LLM calls (no model, no token usage)"]
         if skipped
         else []
     )
-    if not rows:
-        raise UsageFormatError(name, "no LLM spans (spans with gen_ai.request.model and token usage)")
-    return ReadResult(FORMAT, normalized(pd.DataFrame(rows)), warnings, per_request=True)
+    return ReadResult(FORMAT, normalized(rows), warnings, per_request=True)
 
 
-READERS = (Reader(FORMAT, "OpenTelemetry GenAI spans (OTLP JSON)", "json", _detect, read_spans),)
+# --- Parquet ------------------------------------------------------------------------------------
+# The span table of the OpenTelemetry Collector's ClickHouse exporter (`otel_traces`), which
+# otlp2parquet writes as Parquet with the same columns: `Timestamp` (the span's start), `Duration`
+# (nanoseconds), `TraceId`, `SpanId`, `SpanAttributes` and `ResourceAttributes` (maps of attribute
+# name to its value as text).
+SPAN_COLUMNS = ("Timestamp", "Duration", "TraceId", "SpanId", "SpanAttributes")
+
+
+def is_span_table(names: list[str]) -> bool:
+    """Whether Parquet columns are the collector's span table."""
+    return set(SPAN_COLUMNS) <= set(names)
+
+
+def read_parquet_spans(data: bytes | str, name: str) -> ReadResult:
+    """Spans from a collector's Parquet span table (`SPAN_COLUMNS`), one usage row per LLM span."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(io.BytesIO(data) if isinstance(data, bytes) else data)
+    names = pf.schema_arrow.names
+    if not is_span_table(names):
+        missing = ", ".join(c for c in SPAN_COLUMNS if c not in names)
+        raise UsageFormatError(name, f"not an OpenTelemetry span table: no column {missing}")
+    table = pf.read(
+        columns=[*SPAN_COLUMNS, *(["ResourceAttributes"] if "ResourceAttributes" in names else [])]
+    )
+    text_map = pa.map_(pa.string(), pa.string())
+
+    def attributes(column: str) -> pa.ChunkedArray | None:
+        if column not in table.column_names:
+            return None
+        try:
+            return table.column(column).cast(text_map)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            raise UsageFormatError(
+                name, f"column {column}: expected a map of attribute names to values"
+            ) from None
+
+    span, resource = attributes("SpanAttributes"), attributes("ResourceAttributes")
+
+    def get(attrs: pa.ChunkedArray | None, key: str) -> pd.Series:
+        if attrs is None:
+            return pd.Series(pd.NA, index=range(table.num_rows), dtype=object)
+        return pd.Series(pc.map_lookup(attrs, pa.scalar(key), "first").to_pandas(), dtype=object)
+
+    def first(keys: tuple[str, ...]) -> pd.Series:
+        out = pd.Series(pd.NA, index=range(table.num_rows), dtype=object)
+        for attrs in (span, resource):
+            for k in keys:
+                v = get(attrs, k)
+                out = out.where(out.notna() | (v.isna() | v.eq("")), v)
+        return out.astype("string")
+
+    start = table.column("Timestamp").to_pandas()
+    if not pd.api.types.is_datetime64_any_dtype(start):
+        start = pd.to_datetime(pd.to_numeric(start, errors="coerce"), unit="ns")
+    start = start.dt.tz_localize("UTC") if start.dt.tz is None else start.dt.tz_convert("UTC")
+    duration = pd.to_numeric(table.column("Duration").to_pandas(), errors="coerce")
+    where = pd.Series([f"row {i + 1}" for i in range(table.num_rows)])
+    for column, bad in (("Timestamp", start.isna()), ("Duration", ~(duration >= 0))):
+        if bad.any():
+            what = "a time" if column == "Timestamp" else "nanoseconds, not negative"
+            raise UsageFormatError(name, f"{where[bad.idxmax()]}, column {column}: expected {what}")
+    model = get(span, MODEL_KEYS[0])
+    model = model.where(model.notna() & model.ne(""), get(span, MODEL_KEYS[1]))
+    spans = pd.DataFrame(
+        {
+            "where": where + ", column SpanAttributes",
+            "model": model.where(model.notna() & model.ne(""), None),
+            **{k: get(span, k) for k in TOKEN_ATTRIBUTES},
+            "start": start,
+            "latency_s": duration / 1e9,
+            "request_id": table.column("TraceId").to_pandas().astype(str)
+            + ":"
+            + table.column("SpanId").to_pandas().astype(str),
+            **{key: first(names) for key, names in KEYS.items()},
+        }
+    )
+    return _usage(spans, name)
+
+
+READERS = (
+    Reader(
+        FORMAT,
+        "OpenTelemetry GenAI spans (OTLP JSON, or the collector's Parquet span table)",
+        "json",
+        _detect,
+        read_spans,
+    ),
+)

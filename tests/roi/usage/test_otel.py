@@ -1,20 +1,30 @@
 """OpenTelemetry GenAI spans (roi.usage.otel): the sample export (data/usage/otel_spans.jsonl, two
 OTLP export requests as the collector's file exporter writes them) read to the right tokens, cache
 buckets, latency and allocation keys; spans that are not LLM calls skipped and counted; the same
-traces imported twice counted once; a bad span named."""
+traces imported twice counted once; a bad span named. The same spans as the collector's Parquet
+span table (data/usage/otel_spans.parquet, made by tools/otel_span_table.py) read to the same rows."""
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from roi.errors import UsageFormatError
 from roi.store import Store
 from roi.usage import ingest, list_imports, priced_store, read_usage
 
-SAMPLE = Path(__file__).resolve().parents[3] / "data" / "usage" / "otel_spans.jsonl"
+ROOT = Path(__file__).resolve().parents[3]
+SAMPLE = ROOT / "data" / "usage" / "otel_spans.jsonl"
+PARQUET = ROOT / "data" / "usage" / "otel_spans.parquet"
+sys.path.insert(0, str(ROOT / "tools"))
+from otel_span_table import span_table  # noqa: E402
 
 
 @pytest.fixture
@@ -97,3 +107,50 @@ def test_a_bad_span_is_refused_naming_where_it_is(attrs, times, match):
     with pytest.raises(UsageFormatError, match=match) as info:
         read_usage(_doc(attrs, **times).encode(), name="trace.json")
     assert str(info.value).startswith("trace.json")
+
+
+def test_the_parquet_span_table_reads_to_the_same_rows_as_the_otlp_export():
+    spans = read_usage(SAMPLE.read_bytes(), name=SAMPLE.name)
+    assert PARQUET.read_bytes() == span_table(SAMPLE.read_text())  # the sample is what the tool makes
+    for data in (PARQUET.read_bytes(), span_table(SAMPLE.read_text(), int_timestamps=True)):
+        table = read_usage(data, name="otel_traces.parquet")
+        assert table.format == "otel-genai-spans"
+        pd.testing.assert_frame_equal(table.frame, spans.frame)
+        assert table.warnings == [w.replace(SAMPLE.name, "otel_traces.parquet") for w in spans.warnings]
+
+
+def test_the_same_spans_as_json_and_as_parquet_count_once(store, tmp_path):
+    ingest(store, [SAMPLE])
+    folder = tmp_path / "otel_traces" / "date=2026-11-02"
+    folder.mkdir(parents=True)
+    (folder / "part-0.parquet").write_bytes(PARQUET.read_bytes())
+    again = ingest(store, [str(tmp_path / "otel_traces")])  # a folder of span tables, file by file
+    assert [s.import_id for s in again.summaries] == [None]  # nothing new
+    assert priced_store(store)["requests"].sum() == 10
+    up = ingest(store, [("spans.parquet", PARQUET.read_bytes())])  # an upload
+    assert up.summaries[0].import_id is None
+
+
+def _with_attribute(key: str, value: str, row: int = 0) -> bytes:
+    table = pq.read_table(io.BytesIO(PARQUET.read_bytes()))
+    attrs = table.column("SpanAttributes").to_pylist()
+    attrs[row] = [(k, value if k == key else v) for k, v in attrs[row]]
+    i = table.column_names.index("SpanAttributes")
+    table = table.set_column(i, "SpanAttributes", pa.array(attrs, type=table.schema.field(i).type))
+    out = io.BytesIO()
+    pq.write_table(table, out)
+    return out.getvalue()
+
+
+def test_a_bad_span_in_parquet_is_refused_naming_row_column_and_attribute():
+    with pytest.raises(UsageFormatError) as info:
+        read_usage(_with_attribute("gen_ai.usage.input_tokens", "many", row=1), name="t.parquet")
+    assert str(info.value).startswith("t.parquet") and "row 2, column SpanAttributes" in str(info.value)
+    assert "gen_ai.usage.input_tokens" in str(info.value) and "many" in str(info.value)
+    table = pa.table(
+        {"Timestamp": [1], "Duration": [1], "TraceId": ["a"], "SpanId": ["b"], "SpanAttributes": [1]}
+    )
+    out = io.BytesIO()
+    pq.write_table(table, out)
+    with pytest.raises(UsageFormatError, match="column SpanAttributes: expected a map"):
+        read_usage(out.getvalue(), name="odd.parquet")
