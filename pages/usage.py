@@ -46,9 +46,10 @@ c1, c2, c3, c4 = st.columns(4, border=True)
 c1.metric("Spend, priced with the catalog", money_cents(doc["cost_usd"]))
 c2.metric("Billed / reported", money_cents(doc["reported_cost_usd"]))
 c3.metric(
-    "Requests (where the files count them)",
+    "Requests counted",
     "unknown" if doc["requests"] is None else f"{doc['requests']:,.0f}",
-    help="Anthropic usage exports carry no request counts; per-request logs and OpenAI files do.",
+    help="Requests where the files count them: per-request logs, OpenAI files and the Analytics API "
+    "do; Anthropic's legacy usage exports carry no request counts.",
 )
 c4.metric("Mean latency", present.seconds(mean_latency(priced)))
 st.caption(
@@ -84,5 +85,15 @@ st.dataframe(
     imports[IMPORT_COLUMNS],
     hide_index=True,
     width="stretch",
+    column_config={
+        "id": "Import",
+        "format": "Format",
+        "file_name": "File",
+        "imported_at": st.column_config.DatetimeColumn("Imported at (UTC)", format="D MMM YYYY, HH:mm"),
+        "rows_read": "Rows read",
+        "rows_stored": "Rows stored",
+        "skipped_duplicates": "Already imported (skipped)",
+        "replaced": "Replaced by a newer export",
+    },
 )
 delete_control(imports)

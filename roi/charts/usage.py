@@ -48,7 +48,7 @@ def usage_tokens_by_type(totals: dict[str, float], *, scale: float = 1.0) -> go.
             hovertemplate="%{x}: %{y:,.0f} tokens<extra></extra>",
         )
     )
-    fig.update_yaxes(title="Tokens", tickformat=",.3s")
+    fig.update_yaxes(title="Tokens", tickformat=",.3~s")  # 0, 100k, 1.2M (not "0.00")
     return _layout(fig, "Tokens by type", scale=scale)
 
 
@@ -84,8 +84,11 @@ def latency_histogram(edges: list[float], counts: list[int], *, scale: float = 1
             hovertemplate="≈%{x:.2f} s: %{y:,} requests<extra></extra>",
         )
     )
-    fig.update_xaxes(title="Latency (seconds, log scale)", type="log")
-    fig.update_yaxes(title="Requests")
+    fig.update_xaxes(
+        title="Latency (seconds, log scale)", type="log", dtick=1
+    )  # 0.1, 1, 10: no "2 5" between
+    # whole requests: a handful of them gets one tick per request, not ticks at 0.5
+    fig.update_yaxes(title="Requests", tickformat=",~s", dtick=1 if max(counts, default=0) <= 6 else None)
     return _layout(fig, "Latency distribution (per-request logs)", scale=scale)
 
 

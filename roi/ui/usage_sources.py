@@ -7,7 +7,8 @@ import streamlit as st
 
 from roi.errors import UsageFormatError
 from roi.ui.state import flash, may, needs, store, widget_key
-from roi.usage import READERS, ingest, preview_upload, query_for
+from roi.ui.text import md
+from roi.usage import READERS, Ingested, ingest, preview_upload, query_for
 from roi.usage.engine.remote import TABLE
 
 ROWS_HELP = (
@@ -47,9 +48,19 @@ def import_from_database() -> None:
                 except UsageFormatError as exc:
                     st.error(f"Nothing was imported: {exc}")
                     return
-            lines = [f"**{s.file_name}**: {s.describe()}" for s in result.summaries]
-            flash("success", "Imported.\n\n- " + "\n- ".join(lines))
+            flash_result(result, "Imported.")
             st.rerun()
+
+
+def flash_result(result: Ingested, done: str) -> None:
+    """What an import did, file by file with its warnings, shown after the rerun: a success when
+    something was stored, a note when all of it was there already."""
+    lines = [f"**{md(s.file_name)}**: {s.describe()}" for s in result.summaries]
+    lines += [f":material/warning: {md(w)}" for s in result.summaries for w in s.warnings]
+    if any(s.import_id is not None for s in result.summaries):
+        flash("success", f"{done}\n\n- " + "\n- ".join(lines))
+    else:
+        flash("info", "Nothing new: all of it was imported before.\n\n- " + "\n- ".join(lines))
 
 
 def pull_from_anthropic() -> None:
@@ -97,8 +108,7 @@ def pull_from_anthropic() -> None:
                 bar.empty()
                 st.error(f"Nothing was imported: {exc}")
                 return
-            lines = [f"**{s.file_name}**: {s.describe()}" for s in result.summaries]
-            flash("success", "Pulled.\n\n- " + "\n- ".join(lines))
+            flash_result(result, "Pulled.")
             st.rerun()
 
 

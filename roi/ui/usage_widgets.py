@@ -25,7 +25,7 @@ from roi.ui.state import (
     widget_key,
 )
 from roi.ui.text import md
-from roi.ui.usage_sources import ROWS_HELP, engine_preview
+from roi.ui.usage_sources import ROWS_HELP, engine_preview, flash_result
 from roi.usage import READERS, delete_import, engine_source, ingest, read_usage, reader_names
 from roi.usage.formats import UnrecognizedColumns, header_columns
 from roi.usage.generic import MAPPING_FIELDS, ROWS
@@ -128,9 +128,7 @@ def upload_and_import() -> None:
             st.error(f"Nothing was imported: {exc}")
             return
         bar.progress(1.0, text="Done")
-        lines = [f"**{md(s.file_name)}**: {s.describe()}" for s in result.summaries]
-        lines += [f":material/warning: {md(w)}" for s in result.summaries for w in s.warnings]
-        flash("success", "Imported.\n\n- " + "\n- ".join(lines))
+        flash_result(result, "Imported.")
         empty_upload_box(UPLOADS)  # imported files leave the box: nothing is imported twice by a later click
         st.rerun()
     elif ready and len(ready) < len(files):

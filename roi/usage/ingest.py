@@ -50,6 +50,8 @@ class ImportSummary:
         if self.import_id is None:
             return f"{self.rows:,} rows read, nothing new: all of it was already imported"
         note = f"{self.rows:,} rows read, {self.stored:,} stored"
+        if self.stored < self.rows - self.skipped_duplicates - self.replaced:
+            note += " (rows of the same hour and keys summed into one)"
         if self.skipped_duplicates:
             note += f", {self.skipped_duplicates:,} already imported (skipped)"
         if self.replaced:

@@ -165,7 +165,7 @@ def test_a_per_request_csv_shows_its_requests_and_latency_and_needs_no_typed_cou
     button(at, "Import").click().run()
     assert not at.exception
     shown = metrics(at)
-    assert shown["Requests (where the files count them)"] == f"{len(rows):,}"
+    assert shown["Requests counted"] == f"{len(rows):,}"
     assert shown["Mean latency"] == seconds(sum(latencies) / len(latencies))
     # "Use as workload" needs no request counts typed by hand
     assert not [n for n in at.number_input if n.key and n.key.startswith(widget_key("usage_rpm:"))]
@@ -184,7 +184,7 @@ def test_a_per_request_parquet_log_is_previewed_by_the_engine_and_imported(tmp_p
     assert any("each row is one request" in c.value for c in at.caption)
     button(at, "Import").click().run()
     assert not at.exception
-    assert metrics(at)["Requests (where the files count them)"] == f"{len(df):,}"
+    assert metrics(at)["Requests counted"] == f"{len(df):,}"
 
 
 def test_the_preview_can_say_rows_are_buckets():
@@ -195,7 +195,7 @@ def test_the_preview_can_say_rows_are_buckets():
     ).run()
     assert any("as chosen" in c.value for c in at.caption)
     button(at, "Import").click().run()
-    assert metrics(at)["Requests (where the files count them)"] == "unknown"
+    assert metrics(at)["Requests counted"] == "unknown"
 
 
 # ------------------------------------------------------------------ 3. reconciliation
@@ -339,7 +339,7 @@ def test_a_litellm_log_is_checked_by_the_engine_imported_and_shown_by_hour_of_da
     assert any("first 15 requests" in c.value for c in at.caption)
     button(at, "Import").click().run()
     assert not at.exception
-    assert metrics(at)["Requests (where the files count them)"] == "15"
+    assert metrics(at)["Requests counted"] == "15"
     charts = [c for c in at.get("plotly_chart")]
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in charts]
     assert any("hour of the day" in t for t in titles), titles
@@ -382,7 +382,7 @@ def test_a_litellm_database_is_summed_where_it_lives_and_its_url_is_never_kept(p
     assert any("GROUP BY" in c.value for c in at.code)
     button(at, "Import from the database").click().run()
     assert not at.exception
-    assert metrics(at)["Requests (where the files count them)"] == "2"
+    assert metrics(at)["Requests counted"] == "2"
     from roi.ui.state import store
     from roi.usage import list_imports
 
@@ -401,7 +401,7 @@ def test_an_opentelemetry_export_is_uploaded_and_imported_span_by_span():
     upload(at, (spans.name, spans.read_bytes()))
     button(at, "Import").click().run()
     assert not at.exception
-    assert metrics(at)["Requests (where the files count them)"] == "10"
+    assert metrics(at)["Requests counted"] == "10"
     assert "skipped 2 span" in texts(at) and "that are not LLM calls" in texts(at)  # (escaped markdown)
 
 
@@ -439,3 +439,15 @@ def test_cloud_bills_are_uploaded_as_csv_and_parquet_and_reconciled():
     assert "aws_cur_bedrock.csv: left out 1 tax line(s), $0.93" in words
     assert "vertex.parquet: skipped 1 line(s) that are not Claude" in words
     assert "Compared: 2–3 Nov 2026" in words  # the bills reconcile against their own usage
+
+
+def test_importing_the_same_file_again_says_nothing_new_was_imported():
+    at = usage_page().run()
+    upload(at, ("generic_requests.csv", REQUESTS.read_bytes()))
+    button(at, "Import").click().run()
+    assert any("Imported." in s.value for s in at.success)
+    upload(at, ("generic_requests.csv", REQUESTS.read_bytes()))
+    button(at, "Import").click().run()
+    assert not at.exception
+    assert not any("Imported." in s.value for s in at.success)
+    assert any("Nothing new" in i.value and "already imported" in i.value for i in at.info)

@@ -151,3 +151,11 @@ def test_cli_refuses_each_broken_file_and_leaves_the_store_unchanged(bad, capsys
     assert main(["usage", "--json"]) == 0
     assert capsys.readouterr().out == held
     del before
+
+
+def test_a_summary_says_when_rows_were_summed_into_fewer():
+    from roi.usage.ingest import ImportSummary
+
+    assert "summed" in ImportSummary(1, "otel-genai-spans", "t.jsonl", 10, 5, 0, 0).describe()
+    assert "summed" not in ImportSummary(1, "generic", "r.csv", 41, 41, 0, 0).describe()
+    assert "summed" not in ImportSummary(1, "generic", "r.csv", 41, 30, 11, 0).describe()  # 11 were there
