@@ -192,12 +192,18 @@ def is_span_table(names: list[str]) -> bool:
 def read_parquet_spans(data: bytes | str, name: str) -> ReadResult:
     """Spans from a collector's Parquet span table (`SPAN_COLUMNS`), one usage row per LLM span."""
     import io
+    import os
 
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    from roi.usage.engine.local import MAX_ROWS_PER_BYTE
+
     pf = pq.ParquetFile(io.BytesIO(data) if isinstance(data, bytes) else data)
+    size = len(data) if isinstance(data, bytes) else os.path.getsize(data)
+    if pf.metadata.num_rows > MAX_ROWS_PER_BYTE * max(size, 1000):  # run-length filler, a "bomb"
+        raise UsageFormatError(name, f"claims {pf.metadata.num_rows:,} rows in {size:,} bytes; not read")
     names = pf.schema_arrow.names
     if not is_span_table(names):
         missing = ", ".join(c for c in SPAN_COLUMNS if c not in names)

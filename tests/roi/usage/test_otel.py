@@ -154,3 +154,23 @@ def test_a_bad_span_in_parquet_is_refused_naming_row_column_and_attribute():
     pq.write_table(table, out)
     with pytest.raises(UsageFormatError, match="column SpanAttributes: expected a map"):
         read_usage(out.getvalue(), name="odd.parquet")
+
+
+def test_a_span_table_claiming_far_more_rows_than_its_size_is_refused():
+    n = 3_000_000  # one repeated span: run-length encoded to a few KB
+    table = pa.table(
+        {
+            "Timestamp": pa.array([0] * n, pa.int64()),
+            "Duration": pa.array([1] * n, pa.int64()),
+            "TraceId": ["a"] * n,
+            "SpanId": ["b"] * n,
+            "SpanAttributes": pa.array(
+                [[("gen_ai.request.model", "m")]] * n, pa.map_(pa.string(), pa.string())
+            ),
+        }
+    )
+    out = io.BytesIO()
+    pq.write_table(table, out, compression="zstd")
+    assert len(out.getvalue()) < 300_000
+    with pytest.raises(UsageFormatError, match="claims 3,000,000 rows"):
+        read_usage(out.getvalue(), name="bomb.parquet")
