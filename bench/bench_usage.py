@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -143,6 +144,7 @@ def measure(label: str, spec: Path, scan: str, rows: int) -> None:
     lake = Path(home) / "roi.lake"
     ids = sum(p.stat().st_size for p in lake.rglob("ids.parquet"))
     print(f"  id files: {ids / 1e6:,.1f} MB ({ids / rows * 1e6 / 1e6:,.1f} MB per million requests)")
+    shutil.rmtree(home, ignore_errors=True)  # the store and its lake (1.6 GB of ids at 100M requests)
 
 
 def main() -> None:
