@@ -3,8 +3,8 @@ load benchmark (bench/bench_load.py) share this.
 
 `roi serve` runs on PostgreSQL behind a real OpenID Connect provider; two client workspaces (Acme and
 Globex) each hold a scenario "Shared plan" and a scenario only they may see. N browser sessions
-(Playwright contexts in one Chromium, half of them Acme's consultants, half Globex's) each sign in,
-and once all are on the routing page they all move its slider; each then loads "Shared plan" and,
+(Playwright contexts in one Chromium, half of them Acme's consultants, half Globex's) each sign in
+(a few at a time, as people arrive), and once all are on the routing page they all move its slider; each then loads "Shared plan" and,
 once every session has loaded it, saves a revision of it, then imports a usage file. Afterwards each workspace has exactly one new revision per save
 that said "Saved" (the others were told of the conflict: no update is lost), every session saw only
 its own workspace, and no page showed an error.
@@ -175,15 +175,26 @@ async def _sign_in(page, url: str, login: str) -> None:
     await _settled(page)
 
 
+SIGN_IN_AT_ONCE = 5  # people arrive a few at a time; 25 first page loads at once starve 2 cores
+
+
 async def _one(
-    browser, url: str, s: Session, moves: int, ready: asyncio.Barrier, loaded: asyncio.Barrier, usage: Path
+    browser,
+    url: str,
+    s: Session,
+    moves: int,
+    barriers: tuple[asyncio.Barrier, asyncio.Barrier],
+    arriving: asyncio.Semaphore,
+    usage: Path,
 ) -> None:
+    ready, loaded = barriers
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     page = await context.new_page()
     try:
-        await _sign_in(page, url, s.login)
-        await _go_to(page, "Routing what-if")
+        async with arriving:
+            await _sign_in(page, url, s.login)
+            await _go_to(page, "Routing what-if")
         await ready.wait()  # everyone is on the routing page: now they all move their sliders
         for i in range(moves):
             await _move(page, s, "ArrowLeft" if (i // 3) % 2 == 0 else "ArrowRight")
@@ -280,11 +291,12 @@ def run(sessions: int, moves: int, admin_url: str, home: Path) -> Load:
                             "--disable-backgrounding-occluded-windows",
                         ],
                     )
-                    ready, loaded = asyncio.Barrier(sessions), asyncio.Barrier(sessions)
+                    barriers = asyncio.Barrier(sessions), asyncio.Barrier(sessions)
+                    arriving = asyncio.Semaphore(SIGN_IN_AT_ONCE)
                     usage = REPO / "data" / "usage" / "generic_requests.csv"
                     t0, cpu0 = time.perf_counter(), _cpu_s([pid])
                     await asyncio.gather(
-                        *[_one(browser, url, s, moves, ready, loaded, usage) for s in people_sessions]
+                        *[_one(browser, url, s, moves, barriers, arriving, usage) for s in people_sessions]
                     )
                     cpu["server"] = _cpu_s([pid]) - cpu0
                     cpu["browser"] = _cpu_s(_browser_pids())  # the browser started with the run
