@@ -75,6 +75,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "project": ("project", "project_id"),
     "user": ("user", "user_id"),
     "service_tier": ("service_tier",),
+    "inference_geo": ("inference_geo",),
+    "speed": ("speed",),
 }
 GENERIC_FIELDS: tuple[str, ...] = tuple(ALIASES)
 # the fields the Usage page's mapping step offers, most needed first
@@ -109,6 +111,8 @@ _TEXT_FIELDS = (
     "project",
     "user",
     "service_tier",
+    "inference_geo",
+    "speed",
 )
 _NUMBER_FIELDS = ("requests", *TOKEN_FIELDS, "reported_cost_usd", "latency_s", "ttft_s")
 _NEGATIVE_OK = ("reported_cost_usd",)  # credits

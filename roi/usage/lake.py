@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from roi.store import Store, app_home
 from roi.store.workspaces import DEFAULT
-from roi.usage.schema import GROUP_COLUMNS, TOKEN_COLUMNS
+from roi.usage.schema import ROLLUP_KEYS, TOKEN_COLUMNS
 
 ROLLUP = "rollup.parquet"
 IDS = "ids.parquet"
@@ -112,7 +112,6 @@ def daily_rows(store: Store, import_ids: list[int]) -> pd.DataFrame:
 
 def daily_rows_of(paths: list[str]) -> pd.DataFrame:
     """Rollup files summed per day; `import_id` from each file's folder (None while staged)."""
-    dims = ", ".join(f'"{c}"' for c in ("model_raw", *GROUP_COLUMNS, "service_tier", "context_window"))
     sums = ", ".join(
         f'sum("{c}") AS "{c}"'
         for c in (
@@ -124,12 +123,15 @@ def daily_rows_of(paths: list[str]) -> pd.DataFrame:
             "timed_requests",
         )
     )
+    # union_by_name: rollups written before a dimension existed (inference_geo, speed) read it as NULL
+    scan = f"read_parquet({sql_list(paths)}, filename = true, union_by_name = true)"
     con = duck()
     try:
+        present = {c for c, *_ in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()}
+        dims = ", ".join(f'"{c}"' if c in present else f'NULL::VARCHAR AS "{c}"' for c in ROLLUP_KEYS)
         df = con.execute(
             f"SELECT TRY_CAST(regexp_extract(filename, 'import-(\\d+)', 1) AS INTEGER) AS import_id, "
-            f"date_trunc('day', hour) AS start, {dims}, {sums} "
-            f"FROM read_parquet({sql_list(paths)}, filename = true) GROUP BY ALL"
+            f"date_trunc('day', hour) AS start, {dims}, {sums} FROM {scan} GROUP BY ALL"
         ).fetchdf()
     finally:
         con.close()
@@ -169,7 +171,7 @@ def hour_of_day(store: Store, import_ids: list[int]) -> pd.DataFrame:
         return con.execute(
             "SELECT hour(hour) AS hour, sum(requests) AS requests, "
             "sum(latency_s_sum) / nullif(sum(timed_requests), 0) AS mean_latency_s "
-            f"FROM read_parquet({sql_list(paths)}) GROUP BY 1 ORDER BY 1"
+            f"FROM read_parquet({sql_list(paths)}, union_by_name = true) GROUP BY 1 ORDER BY 1"
         ).fetchdf()
     finally:
         con.close()

@@ -52,6 +52,10 @@ class ReadResult:
 
 MAX_KEY_CHARS = 300  # a model, workspace, key, project, user, tag or task name (the store keeps 300)
 KEY_COLUMNS = ("model_raw", *GROUP_COLUMNS)
+# the keys of a rollup row: the model, the allocation keys and every price-determining dimension
+ROLLUP_KEYS = ("model_raw", *GROUP_COLUMNS, "service_tier", "context_window", "inference_geo", "speed")
+# where a request ran and at what speed: short words ("us", "fast", a cloud region); the store keeps these
+DIMENSION_CHARS = {"inference_geo": 64, "speed": 32}
 
 
 def refuse_long_keys(frame: pd.DataFrame, name: str) -> None:
@@ -59,16 +63,14 @@ def refuse_long_keys(frame: pd.DataFrame, name: str) -> None:
     file), naming the column and the start of the value."""
     from roi.errors import UsageFormatError, clip
 
-    for column in KEY_COLUMNS:
+    for column, most in {**dict.fromkeys(KEY_COLUMNS, MAX_KEY_CHARS), **DIMENSION_CHARS}.items():
         if column not in frame:
             continue
         values = frame[column].dropna().astype(str)
-        long = values[values.str.len() > MAX_KEY_CHARS]
+        long = values[values.str.len() > most]
         if len(long):
             raise UsageFormatError(
-                name,
-                f"expected at most {MAX_KEY_CHARS} characters, got “{clip(long.iloc[0], 40)}”",
-                column=column,
+                name, f"expected at most {most} characters, got “{clip(long.iloc[0], 40)}”", column=column
             )
 
 

@@ -101,6 +101,8 @@ def generic_requests(t: ir.Table, cols: dict[str, str], *, decimal: str = ".") -
         tag=text("tag"),
         task=text("task"),
         service_tier=text("service_tier"),
+        inference_geo=text("inference_geo"),
+        speed=text("speed"),
         **counted,
         reported_cost_usd=num("reported_cost_usd"),
         latency_s=timings.get("latency_s", ibis.null("float64")),
@@ -121,8 +123,11 @@ def _row_id(req: ir.Table) -> ir.StringValue:
     """An id for a log without request ids: the request's own values and which of its identical
     copies in the file it is. Importing the file again (or an export that overlaps it) then adds
     nothing, while two identical requests in one file both count."""
+    # (inference_geo and speed came later: leaving them out keeps the ids of files imported before)
     content = [
-        req[c] for c in req.columns if not c.startswith("chk_") and c not in (*PASSTHROUGH, "request_id")
+        req[c]
+        for c in req.columns
+        if not c.startswith("chk_") and c not in (*PASSTHROUGH, "request_id", "inference_geo", "speed")
     ]
     copy = ibis.row_number().over(group_by=content)
     parts = [c.cast("string").fill_null("") for c in content]

@@ -27,7 +27,7 @@ from roi.usage.engine import rollup as agg
 from roi.usage.engine.checked import check, copy_parquet, requests_view
 from roi.usage.engine.local import MEMORY_LIMIT, LocalSource, connect, resolve
 from roi.usage.ingest import ImportSummary, finish_import, new_import
-from roi.usage.schema import KEY_COLUMNS, MAX_KEY_CHARS
+from roi.usage.schema import DIMENSION_CHARS, KEY_COLUMNS, MAX_KEY_CHARS
 
 
 def _fingerprint(src: LocalSource) -> bytes:
@@ -83,16 +83,17 @@ def _fresh(con: duckdb.DuckDBPyConnection, repeated: int) -> None:
 def _refuse_long_keys(con: duckdb.DuckDBPyConnection, rollup: Path, name: str) -> None:
     """A model or allocation key longer than the store keeps, checked on the (small) rollup: every
     distinct key is in it, so the requests need no extra pass."""
-    cols = ", ".join(f'max(length("{c}"))' for c in KEY_COLUMNS)
+    limits = {**dict.fromkeys(KEY_COLUMNS, MAX_KEY_CHARS), **DIMENSION_CHARS}
+    cols = ", ".join(f'max(length("{c}"))' for c in limits)
     longest = con.execute(f"SELECT {cols} FROM read_parquet({lake.sql_list([str(rollup)])})").fetchone()
-    for column, n in zip(KEY_COLUMNS, longest, strict=True):
-        if n is not None and n > MAX_KEY_CHARS:
+    for (column, most), n in zip(limits.items(), longest, strict=True):
+        if n is not None and n > most:
             value = con.execute(
                 f'SELECT "{column}" FROM read_parquet({lake.sql_list([str(rollup)])}) '
-                f'WHERE length("{column}") > {MAX_KEY_CHARS} LIMIT 1'
+                f'WHERE length("{column}") > {most} LIMIT 1'
             ).fetchone()[0]
             raise UsageFormatError(
-                name, f"expected at most {MAX_KEY_CHARS} characters, got “{clip(value, 40)}”", column=column
+                name, f"expected at most {most} characters, got “{clip(value, 40)}”", column=column
             )
 
 

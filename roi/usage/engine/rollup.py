@@ -1,7 +1,7 @@
 """The one usage aggregation: normalized requests -> hourly rollup, as Ibis expressions.
 
-Every price-determining dimension is a grouping key (model, service tier, and the long-context
-band of each request by the catalog's real tier starts), so pricing the rollup equals pricing each
+Every price-determining dimension is a grouping key (model, service tier, the long-context band
+of each request by the catalog's real tier starts, where it ran and at what speed), so pricing the rollup equals pricing each
 request (tests/roi/usage/test_usage_engine.py proves it). Allocation keys (workspace, API key, project,
 user, tag, task) are kept for chargeback.
 """
@@ -15,9 +15,9 @@ import ibis.expr.types as ir
 
 from roi.catalog.cost import context_band, tier_starts
 from roi.usage.buckets import HIST_EDGES
-from roi.usage.schema import GROUP_COLUMNS, TOKEN_COLUMNS
+from roi.usage.schema import ROLLUP_KEYS, TOKEN_COLUMNS
 
-DIMENSIONS = ("model_raw", *GROUP_COLUMNS, "service_tier", "context_window")
+DIMENSIONS = ROLLUP_KEYS
 
 
 def band(req: ir.Table, starts: tuple[int, ...] | None = None) -> ir.StringValue:

@@ -266,6 +266,51 @@ def test_pricing_the_rollup_equals_pricing_each_request(tmp_path_factory, reqs):
     assert rolled["requests"].sum() == len(reqs)
 
 
+dimensioned = st.fixed_dictionaries(
+    {
+        "model": st.sampled_from(["claude-opus-4-8", "claude-opus-4-6", "claude-haiku-4-5"]),
+        "minute": st.integers(0, 2 * 24 * 60),
+        "input": st.integers(0, 300_000),
+        "out": st.integers(0, 8_000),
+        "speed": st.sampled_from(["standard", "fast", ""]),
+        "geo": st.sampled_from(["global", "us", ""]),
+    }
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(dimensioned, min_size=1, max_size=40))
+def test_where_and_how_fast_a_request_ran_are_rollup_keys(tmp_path_factory, reqs):
+    """A per-request log that says each request's speed and inference_geo: the engine's rollup keeps
+    them apart, so fast mode and US-only inference are priced as each request would be."""
+    tmp = tmp_path_factory.mktemp("dims")
+    rows = [
+        {
+            "request_id": f"r{i}",
+            "timestamp": (pd.Timestamp("2026-11-01") + pd.Timedelta(minutes=r["minute"])).isoformat(),
+            "model": r["model"],
+            "input_tokens": r["input"],
+            "output_tokens": r["out"],
+            "speed": r["speed"],
+            "inference_geo": r["geo"],
+        }
+        for i, r in enumerate(reqs)
+    ]
+    path = tmp / "requests.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    per_request = price(_with_kind(read_usage(path).frame))
+    s = Store(f"sqlite:///{tmp / 'roi.db'}")
+    try:
+        assert ingest(s, [path]).summaries[0].format == "generic"
+        rolled = priced_store(s)
+        assert ingest(s, [path]).summaries[0].import_id is None  # and once only
+    finally:
+        s.dispose()
+    assert rolled["cost_usd"].sum() == pytest.approx(per_request["cost_usd"].sum(), rel=1e-12, abs=1e-12)
+    fast = rolled[rolled["speed"].eq("fast").fillna(False)]
+    assert fast["requests"].sum() == sum(r["speed"] == "fast" for r in reqs)
+
+
 def _with_kind(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     frame["kind"] = "usage"

@@ -9,6 +9,8 @@ SELECT
   "t5"."task" AS "task",
   "t5"."service_tier" AS "service_tier",
   "t5"."context_window" AS "context_window",
+  "t5"."inference_geo" AS "inference_geo",
+  "t5"."speed" AS "speed",
   CAST(COUNT(*) AS Nullable(Float64)) AS "requests",
   SUM("t5"."input_tokens") AS "input_tokens",
   SUM("t5"."cache_write_5m_tokens") AS "cache_write_5m_tokens",
@@ -30,6 +32,8 @@ FROM (
     "t4"."tag" AS "tag",
     "t4"."task" AS "task",
     "t4"."service_tier" AS "service_tier",
+    "t4"."inference_geo" AS "inference_geo",
+    "t4"."speed" AS "speed",
     "t4"."input_tokens" AS "input_tokens",
     "t4"."cache_write_5m_tokens" AS "cache_write_5m_tokens",
     "t4"."cache_write_1h_tokens" AS "cache_write_1h_tokens",
@@ -64,6 +68,8 @@ FROM (
       "t3"."tag" AS "tag",
       CAST(NULL AS Nullable(String)) AS "task",
       CAST(NULL AS Nullable(String)) AS "service_tier",
+      CAST(NULL AS Nullable(String)) AS "inference_geo",
+      CAST(NULL AS Nullable(String)) AS "speed",
       GREATEST(
         CASE
           WHEN (
@@ -388,4 +394,6 @@ GROUP BY
   "t5"."tag",
   "t5"."task",
   "t5"."service_tier",
-  "t5"."context_window"
+  "t5"."context_window",
+  "t5"."inference_geo",
+  "t5"."speed"

@@ -9,6 +9,8 @@ SELECT
   "t5"."task",
   "t5"."service_tier",
   "t5"."context_window",
+  "t5"."inference_geo",
+  "t5"."speed",
   CAST(COUNT(*) AS DOUBLE PRECISION) AS "requests",
   SUM("t5"."input_tokens") AS "input_tokens",
   SUM("t5"."cache_write_5m_tokens") AS "cache_write_5m_tokens",
@@ -30,6 +32,8 @@ FROM (
     "t4"."tag",
     "t4"."task",
     "t4"."service_tier",
+    "t4"."inference_geo",
+    "t4"."speed",
     "t4"."input_tokens",
     "t4"."cache_write_5m_tokens",
     "t4"."cache_write_1h_tokens",
@@ -64,6 +68,8 @@ FROM (
       "t3"."tag",
       CAST(NULL AS VARCHAR) AS "task",
       CAST(NULL AS VARCHAR) AS "service_tier",
+      CAST(NULL AS VARCHAR) AS "inference_geo",
+      CAST(NULL AS VARCHAR) AS "speed",
       GREATEST(
         CASE
           WHEN (
@@ -385,4 +391,6 @@ GROUP BY
   7,
   8,
   9,
-  10
+  10,
+  11,
+  12
