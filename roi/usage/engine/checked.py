@@ -61,8 +61,8 @@ def check(
     found: Layout,
     mapping: dict[str, str] | None = None,
 ) -> tuple[int, list[str], int]:
-    """Rows read, the warnings, and the requests that count; a bad file is refused naming the file,
-    row and column."""
+    """Rows read, the warnings, the requests that count, the requests without an id, and whether
+    any row was skipped as blank or a total; a bad file is refused naming the file, row and column."""
     c = con.execute(ibis.to_sql(agg.checks(req), dialect="duckdb")).fetchdf().iloc[0]
     if c["bad"] or c["no_model_with_tokens"]:
         column = c["bad_column"] if c["bad"] else "model"
@@ -87,7 +87,7 @@ def check(
             "writes are unknown and counted as uncached input"
         )
     rows = int(c["rows"]) - int(c["blank"]) - int(c["total"])
-    return rows, warnings, rows - int(c["no_model"]), int(c["no_id"])
+    return rows, warnings, rows - int(c["no_model"]), int(c["no_id"]), bool(c["blank"] or c["total"])
 
 
 def _locate(

@@ -50,11 +50,13 @@ def _legacy_ids(con: duckdb.DuckDBPyConnection, store: Store) -> str | None:
     return "legacy_ids"
 
 
-def _new_ids(con: duckdb.DuckDBPyConnection, req: ibis.Table, seen: list[str], path: Path) -> tuple[int, int]:
-    """View `new` (requests that count and were never imported) and the file of their distinct ids
-    with how often each occurs; returns how many new ids there are, and how many requests repeat
-    an id of this source."""
-    sql = f"SELECT c.* FROM ({ibis.to_sql(agg.counted(req), dialect='duckdb')}) AS c"
+def _new_ids(
+    con: duckdb.DuckDBPyConnection, counted: ibis.Table, seen: list[str], path: Path
+) -> tuple[int, int]:
+    """View `new` (the requests that count and were never imported) and the file of their distinct
+    ids with how often each occurs; returns how many new ids there are, and how many requests
+    repeat an id of this source."""
+    sql = f"SELECT c.* FROM ({ibis.to_sql(counted, dialect='duckdb')}) AS c"
     for i, s in enumerate(seen):
         sql += f" ANTI JOIN {s} AS s{i} ON c.rid_hi = s{i}.hi AND c.rid_lo = s{i}.lo"
     con.execute(f"CREATE TEMP VIEW new AS {sql}")
@@ -143,7 +145,7 @@ def prepare_local(
         # text is parsed once (CSV, JSON Lines); Parquet is typed and columnar: rescanning it is cheaper
         spool = None if src.kind == "parquet" else staging / "requests.parquet"
         req, found = requests_view(con, src, spool, mapping)
-        rows, warnings, counted, no_id = check(con, req, src, found, mapping)
+        rows, warnings, counted, no_id, skipped = check(con, req, src, found, mapping)
         say("de-duplicating")
         with store.engine.connect() as conn:
             ids = [int(i) for i in conn.execute(select(UsageImport.id)).scalars()]
@@ -151,7 +153,8 @@ def prepare_local(
         seen = [f"(SELECT hi, lo FROM read_parquet({lake.sql_list(id_files)}))"] if id_files else []
         if legacy := _legacy_ids(con, store):
             seen.append(legacy)
-        new, repeated = _new_ids(con, req, seen, staging / lake.IDS)
+        keep = agg.counted(req, skipped=skipped, modelless=counted < rows)
+        new, repeated = _new_ids(con, keep, seen, staging / lake.IDS)
         stored, kept, bins = 0, 0, []
         if new or no_id:  # else all of it was imported before: nothing to sum (a re-import)
             _fresh(con, repeated)

@@ -77,6 +77,11 @@ def checks(req: ir.Table) -> ir.Table:
     )
 
 
-def counted(req: ir.Table) -> ir.Table:
-    """The requests that count: not blank, not a total row, with a model."""
-    return req.filter(req.chk_skip.isnull() & ~req.chk_no_model)
+def counted(req: ir.Table, *, skipped: bool = True, modelless: bool = True) -> ir.Table:
+    """The requests that count: not blank, not a total row, with a model.
+
+    When the checks found no blank or total rows (`skipped=False`), or no rows without a model
+    (`modelless=False`), that test is left out: on a typed source read in place it costs each later
+    pass a scan of six columns."""
+    tests = ([req.chk_skip.isnull()] if skipped else []) + ([~req.chk_no_model] if modelless else [])
+    return req.filter(*tests) if tests else req
