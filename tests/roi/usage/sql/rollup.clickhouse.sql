@@ -320,23 +320,27 @@ FROM (
             nullIf(TRIM("t0"."api_key"), '') AS "api_key",
             nullIf(TRIM("t0"."team_id"), '') AS "project",
             nullIf(TRIM("t0"."user"), '') AS "user",
-            CASE
-              WHEN CASE
-                WHEN startsWith(nullIf(TRIM("t0"."request_tags"), ''), '[')
-                THEN TRIM(
-                  replaceAll(replaceRegexpAll(nullIf(TRIM("t0"."request_tags"), ''), '[\\[\\]"]', ''), ', ', ',')
-                )
-                ELSE replaceRegexpAll(nullIf(TRIM("t0"."request_tags"), ''), '^\\{|\\}$', '')
-              END IN ('', 'null')
-              THEN CAST(NULL AS Nullable(String))
-              ELSE CASE
-                WHEN startsWith(nullIf(TRIM("t0"."request_tags"), ''), '[')
-                THEN TRIM(
-                  replaceAll(replaceRegexpAll(nullIf(TRIM("t0"."request_tags"), ''), '[\\[\\]"]', ''), ', ', ',')
-                )
-                ELSE replaceRegexpAll(nullIf(TRIM("t0"."request_tags"), ''), '^\\{|\\}$', '')
-              END
-            END AS "tag",
+            nullIf(
+              nullIf(
+                CASE
+                  WHEN startsWith(nullIf(TRIM("t0"."request_tags"), ''), '[')
+                  THEN TRIM(
+                    replaceAll(
+                      replaceAll(
+                        replaceAll(replaceAll(nullIf(TRIM("t0"."request_tags"), ''), '[', ''), ']', ''),
+                        '"',
+                        ''
+                      ),
+                      ', ',
+                      ','
+                    )
+                  )
+                  ELSE replaceRegexpAll(nullIf(TRIM("t0"."request_tags"), ''), '^\\{|\\}$', '')
+                END,
+                ''
+              ),
+              'null'
+            ) AS "tag",
             nullIf(TRIM("t0"."request_id"), '') AS "request_id",
             COALESCE(LOWER(nullIf(TRIM("t0"."cache_hit"), '')) = 'true', FALSE) AS "chk_hit",
             CASE

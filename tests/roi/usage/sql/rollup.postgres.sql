@@ -309,23 +309,23 @@ FROM (
             NULLIF(TRIM("t0"."api_key"), '') AS "api_key",
             NULLIF(TRIM("t0"."team_id"), '') AS "project",
             NULLIF(TRIM("t0"."user"), '') AS "user",
-            CASE
-              WHEN CASE
-                WHEN STARTS_WITH(NULLIF(TRIM("t0"."request_tags"), ''), '[')
-                THEN TRIM(
-                  REPLACE(REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '[\[\]"]', '', 'g'), ', ', ',')
-                )
-                ELSE REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '^\{|\}$', '', 'g')
-              END IN ('', 'null')
-              THEN CAST(NULL AS VARCHAR)
-              ELSE CASE
-                WHEN STARTS_WITH(NULLIF(TRIM("t0"."request_tags"), ''), '[')
-                THEN TRIM(
-                  REPLACE(REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '[\[\]"]', '', 'g'), ', ', ',')
-                )
-                ELSE REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '^\{|\}$', '', 'g')
-              END
-            END AS "tag",
+            NULLIF(
+              NULLIF(
+                CASE
+                  WHEN STARTS_WITH(NULLIF(TRIM("t0"."request_tags"), ''), '[')
+                  THEN TRIM(
+                    REPLACE(
+                      REPLACE(REPLACE(REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '[', ''), ']', ''), '"', ''),
+                      ', ',
+                      ','
+                    )
+                  )
+                  ELSE REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '^\{|\}$', '', 'g')
+                END,
+                ''
+              ),
+              'null'
+            ) AS "tag",
             NULLIF(TRIM("t0"."request_id"), '') AS "request_id",
             COALESCE(LOWER(NULLIF(TRIM("t0"."cache_hit"), '')) = 'true', FALSE) AS "chk_hit",
             CASE

@@ -297,22 +297,22 @@ FROM (
             NULLIF(TRIM("t0"."api_key"), '') AS "api_key",
             NULLIF(TRIM("t0"."team_id"), '') AS "project",
             NULLIF(TRIM("t0"."user"), '') AS "user",
-            IFF(
-              IFF(
-                STARTSWITH(NULLIF(TRIM("t0"."request_tags"), ''), '['),
-                TRIM(
-                  REPLACE(REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '[\\[\\]"]', ''), ', ', ',')
+            NULLIF(
+              NULLIF(
+                IFF(
+                  STARTSWITH(NULLIF(TRIM("t0"."request_tags"), ''), '['),
+                  TRIM(
+                    REPLACE(
+                      REPLACE(REPLACE(REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '[', ''), ']', ''), '"', ''),
+                      ', ',
+                      ','
+                    )
+                  ),
+                  REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '^\\{|\\}$', '')
                 ),
-                REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '^\\{|\\}$', '')
-              ) IN ('', 'null'),
-              CAST(NULL AS VARCHAR),
-              IFF(
-                STARTSWITH(NULLIF(TRIM("t0"."request_tags"), ''), '['),
-                TRIM(
-                  REPLACE(REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '[\\[\\]"]', ''), ', ', ',')
-                ),
-                REGEXP_REPLACE(NULLIF(TRIM("t0"."request_tags"), ''), '^\\{|\\}$', '')
-              )
+                ''
+              ),
+              'null'
             ) AS "tag",
             NULLIF(TRIM("t0"."request_id"), '') AS "request_id",
             COALESCE(LOWER(NULLIF(TRIM("t0"."cache_hit"), '')) = 'true', FALSE) AS "chk_hit",
