@@ -1,4 +1,8 @@
-"""Prices from the genai-prices database, as of any date, plus custom and discounted models."""
+"""Prices from the genai-prices database, as of any date, plus custom and discounted models.
+
+Just over 300 lines: one thing, the catalog's reading of genai-prices (finding a model by any
+name, its price on a date, its batch and fast variants, US-only inference). Split, each half
+would need the other's snapshot lookups and Decimal-to-rate conversion."""
 
 from __future__ import annotations
 

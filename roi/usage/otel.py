@@ -20,7 +20,7 @@ so importing the same traces twice counts each call once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pandas as pd
 
@@ -99,7 +99,7 @@ TOKEN_ATTRIBUTES = (INPUT, OUTPUT, *READ_KEYS, *WRITE_KEYS)
 def read_spans(text: str, name: str, mapping: dict[str, str] | None = None) -> ReadResult:
     docs = loads_pages(text, lambda why: UsageFormatError(name, why))
     docs = docs if isinstance(docs, list) else [docs]
-    spans = []
+    spans, wheres = [], []
     for span, resource, where in _spans(docs):
         attrs = _attributes(span.get("attributes"))
         start, end = (
@@ -108,9 +108,9 @@ def read_spans(text: str, name: str, mapping: dict[str, str] | None = None) -> R
         )
         if end < start:
             raise UsageFormatError(name, f"{where}: it ends before it starts")
+        wheres.append(where)
         spans.append(
             {
-                "where": where,
                 "model": next((attrs[k] for k in MODEL_KEYS if attrs.get(k)), None),
                 **{k: attrs.get(k) for k in TOKEN_ATTRIBUTES},
                 "start": start,
@@ -119,23 +119,25 @@ def read_spans(text: str, name: str, mapping: dict[str, str] | None = None) -> R
                 **{key: _first(attrs, resource, names) for key, names in KEYS.items()},
             }
         )
-    columns = ["where", "model", *TOKEN_ATTRIBUTES, "start", "latency_s", "request_id", *KEYS]
-    return _usage(pd.DataFrame(spans, columns=columns), name)
+    columns = ["model", *TOKEN_ATTRIBUTES, "start", "latency_s", "request_id", *KEYS]
+    return _usage(pd.DataFrame(spans, columns=columns), name, wheres.__getitem__)
 
 
-def _usage(spans: pd.DataFrame, name: str) -> ReadResult:
-    """One usage row per LLM span. `spans` has one row per span: `where` (to name it in an error),
-    the model, each token attribute as found (None where absent), start, latency, request id and
-    the allocation keys; both the OTLP JSON and the Parquet reader build it."""
+def _usage(spans: pd.DataFrame, name: str, where: Callable[[int], str]) -> ReadResult:
+    """One usage row per LLM span. `spans` has one row per span: the model, each token attribute
+    as found (None where absent), start, latency, request id and the allocation keys; both the
+    OTLP JSON and the Parquet reader build it. `where(i)` names span `i` in an error (only then:
+    a million spans need no million strings)."""
     llm = spans["model"].notna() | spans[INPUT].notna() | spans[OUTPUT].notna()
     skipped = int((~llm).sum())  # not an LLM call: a tool, an HTTP request, a retrieval…
-    spans = spans[llm].reset_index(drop=True)
+    spans = spans[llm]  # (the index stays the span's position, for `where`)
     if spans.empty:
         raise UsageFormatError(name, "no LLM spans (spans with gen_ai.request.model and token usage)")
     if spans["model"].isna().any():
-        where = spans.loc[spans["model"].isna().idxmax(), "where"]
         raise UsageFormatError(
-            name, f"{where}: an LLM span (it has token usage) names no model ({MODEL_KEYS[1]})"
+            name,
+            f"{where(spans['model'].isna().idxmax())}: an LLM span (it has token usage) names no model "
+            f"({MODEL_KEYS[1]})",
         )
 
     def tokens(key: str) -> pd.Series:
@@ -146,7 +148,7 @@ def _usage(spans: pd.DataFrame, name: str) -> ReadResult:
             i = bad.idxmax()
             raise UsageFormatError(
                 name,
-                f"{spans.loc[i, 'where']}: attribute “{key}”: expected a token count, got “{clip(raw[i], 40)}”",
+                f"{where(i)}: attribute “{key}”: expected a token count, got “{clip(raw[i], 40)}”",
             )
         return n.fillna(0.0).astype(float)
 
@@ -243,16 +245,14 @@ def read_parquet_spans(data: bytes | str, name: str) -> ReadResult:
         start = pd.to_datetime(pd.to_numeric(start, errors="coerce"), unit="ns")
     start = start.dt.tz_localize("UTC") if start.dt.tz is None else start.dt.tz_convert("UTC")
     duration = pd.to_numeric(table.column("Duration").to_pandas(), errors="coerce")
-    where = pd.Series([f"row {i + 1}" for i in range(table.num_rows)])
     for column, bad in (("Timestamp", start.isna()), ("Duration", ~(duration >= 0))):
         if bad.any():
             what = "a time" if column == "Timestamp" else "nanoseconds, not negative"
-            raise UsageFormatError(name, f"{where[bad.idxmax()]}, column {column}: expected {what}")
+            raise UsageFormatError(name, f"row {bad.idxmax() + 1}, column {column}: expected {what}")
     model = get(span, MODEL_KEYS[0])
     model = model.where(model.notna() & model.ne(""), get(span, MODEL_KEYS[1]))
     spans = pd.DataFrame(
         {
-            "where": where + ", column SpanAttributes",
             "model": model.where(model.notna() & model.ne(""), None),
             **{k: get(span, k) for k in TOKEN_ATTRIBUTES},
             "start": start,
@@ -263,7 +263,7 @@ def read_parquet_spans(data: bytes | str, name: str) -> ReadResult:
             **{key: first(names) for key, names in KEYS.items()},
         }
     )
-    return _usage(spans, name)
+    return _usage(spans, name, lambda i: f"row {i + 1}, column SpanAttributes")
 
 
 READERS = (
