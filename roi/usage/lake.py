@@ -3,8 +3,9 @@
 A per-request import can hold millions of requests; their hourly rollup can hold hundreds of
 thousands of rows, and de-duplication needs every request id ever imported. Neither belongs in
 SQL rows (inserting 700,000 rows into SQLite takes ~11 s; 100M request ids would take minutes).
-Each such import gets a folder `import-<id>/` with `rollup.parquet` (the hourly rollup) and
-`ids.parquet` (a 128-bit hash of each request id, two UBIGINT columns: 16 bytes per request).
+Each such import gets a folder `import-<id>/` with `rollup.parquet` (the hourly rollup),
+`ids.parquet` (a 128-bit hash of each request id, two UBIGINT columns: 16 bytes per request) and
+`files.parquet` (the SHA-256 of each file it read, so that an unchanged file is not read again).
 The database keeps the import's record; only folders whose import exists in it count, so a folder
 left by an interrupted import is ignored and replaced.
 
@@ -28,6 +29,7 @@ from roi.usage.schema import ROLLUP_KEYS, TOKEN_COLUMNS
 
 ROLLUP = "rollup.parquet"
 IDS = "ids.parquet"
+FILES = "files.parquet"  # the source files an import read whole and new: their bytes' SHA-256 and counts
 # a request id as two UBIGINT halves of its MD5 (collisions: ~1e-21 for a billion ids)
 MASK = (1 << 64) - 1
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -25,6 +25,7 @@ from roi.usage import lake
 from roi.usage.buckets import HIST_EDGES, histogram_json
 from roi.usage.engine import rollup as agg
 from roi.usage.engine.checked import check, copy_parquet, requests_view
+from roi.usage.engine.known import Hashing, KnownFile, known_files, per_file_counts, sha256, write_files
 from roi.usage.engine.local import MEMORY_LIMIT, LocalSource, connect, resolve
 from roi.usage.ingest import ImportSummary, finish_import, new_import
 from roi.usage.schema import DIMENSION_CHARS, KEY_COLUMNS, MAX_KEY_CHARS
@@ -118,6 +119,10 @@ class Prepared:
     def ids_file(self) -> Path:
         return self.staging / lake.IDS
 
+    @property
+    def files_file(self) -> Path:
+        return self.staging / lake.FILES
+
     def daily(self) -> pd.DataFrame:
         """This import's rollup per day, shaped like stored rows (for the ingest document)."""
         return lake.daily_rows_of([str(self.staging / lake.ROLLUP)]) if self.stored else pd.DataFrame()
@@ -135,9 +140,24 @@ def prepare_local(
     progress: Callable[[str], None] | None = None,
 ) -> Prepared:
     """Read, check, de-duplicate (against the store and the `pending` sources of the same batch)
-    and roll up a per-request log (file, glob or folder) into a staging folder."""
-    src = resolve(spec)
+    and roll up a per-request log (file, glob or folder) into a staging folder. Files an earlier
+    import read unchanged (`roi.usage.engine.known`) are not read again."""
+    whole = resolve(spec)
     say = progress or (lambda _stage: None)
+    with store.engine.connect() as conn:
+        ids = [int(i) for i in conn.execute(select(UsageImport.id)).scalars()]
+    batch = [p for p in pending if p.stored]
+    known = known_files(
+        lake.files(store, ids, lake.FILES) + [str(p.files_file) for p in batch if p.files_file.exists()]
+    )
+    sizes = {b for b, _ in known}
+    digests = {p: sha256(p) for p in whole.paths if os.path.getsize(p) in sizes}  # only possible matches
+    old = [known[(os.path.getsize(p), d)] for p, d in digests.items() if (os.path.getsize(p), d) in known]
+    fresh_paths = tuple(p for p in whole.paths if (os.path.getsize(p), digests.get(p)) not in known)
+    if not fresh_paths:
+        return _unchanged(store, whole, old)
+    src = replace(whole, paths=fresh_paths)
+    hashing = Hashing([p for p in fresh_paths if p not in digests])
     staging = lake.staging_dir(store)
     con = connect(lake.lake_dir(store) / "spill")
     try:
@@ -147,9 +167,7 @@ def prepare_local(
         req, found = requests_view(con, src, spool, mapping)
         rows, warnings, counted, no_id, skipped = check(con, req, src, found, mapping)
         say("de-duplicating")
-        with store.engine.connect() as conn:
-            ids = [int(i) for i in conn.execute(select(UsageImport.id)).scalars()]
-        id_files = lake.files(store, ids, lake.IDS) + [str(p.ids_file) for p in pending if p.stored]
+        id_files = lake.files(store, ids, lake.IDS) + [str(p.ids_file) for p in batch]
         seen = [f"(SELECT hi, lo FROM read_parquet({lake.sql_list(id_files)}))"] if id_files else []
         if legacy := _legacy_ids(con, store):
             seen.append(legacy)
@@ -166,10 +184,16 @@ def prepare_local(
                 f"SELECT count(*), coalesce(sum(requests), 0) FROM read_parquet({lake.sql_list([str(staging / lake.ROLLUP)])})"
             ).fetchone()
             bins = con.execute(ibis.to_sql(agg.latency_bins(fresh), dialect="duckdb")).fetchall()
+        if stored and kept == counted:  # every request new: its files are known from now on
+            counts = per_file_counts(con, skipped=skipped, modelless=counted < rows)
+            write_files(staging / lake.FILES, found.format, digests | hashing.result(), counts)
+        else:
+            hashing.cancel()
         con.close()
         if spool is not None:
             spool.unlink()  # the spooled requests: only the rollup and ids stay
     except duckdb.OutOfMemoryException:
+        hashing.cancel()
         lake.remove(staging)
         raise UsageFormatError(
             src.name,
@@ -177,6 +201,7 @@ def prepare_local(
             "ROI_ENGINE_MEMORY higher (e.g. ROI_ENGINE_MEMORY=4GB) or import the folder in parts",
         ) from None
     except BaseException:
+        hashing.cancel()
         lake.remove(staging)
         raise
     finally:
@@ -184,17 +209,43 @@ def prepare_local(
     counts = np.zeros(len(HIST_EDGES) - 1, dtype=np.int64)
     for b, n in bins:
         counts[int(b)] += n
+    notes = list(found.notes)
+    if old:
+        notes.append(_unchanged_note(whole, old))
     return Prepared(
-        src,
+        whole,
         found.format,
         staging,
-        rows,
+        rows + sum(k.rows for k in old),
         stored,
-        counted - int(kept),
+        counted - int(kept) + sum(k.requests for k in old),
         histogram_json(counts),
         warnings,
+        _fingerprint(whole),
+        notes,
+    )
+
+
+def _unchanged_note(src: LocalSource, old: list[KnownFile]) -> str:
+    return (
+        f"{src.name}: {len(old):,} file(s) imported before, unchanged (the same bytes): not read again; "
+        f"their {sum(k.requests for k in old):,} request(s) are counted as already imported"
+    )
+
+
+def _unchanged(store: Store, src: LocalSource, old: list[KnownFile]) -> Prepared:
+    """Every file of the source was imported before, unchanged: nothing to read."""
+    return Prepared(
+        src,
+        old[0].format,
+        lake.staging_dir(store),
+        sum(k.rows for k in old),
+        0,
+        sum(k.requests for k in old),
+        histogram_json(np.zeros(len(HIST_EDGES) - 1, dtype=np.int64)),
+        [],
         _fingerprint(src),
-        found.notes,
+        [_unchanged_note(src, old)],
     )
 
 

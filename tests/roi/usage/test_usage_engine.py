@@ -180,6 +180,48 @@ def test_overlapping_files_in_one_folder_and_one_batch(store, tmp_path):
     assert stored(store) == pytest.approx(reference(), abs=1e-12)
 
 
+def test_a_folder_imported_again_reads_only_its_new_or_changed_files(store, tmp_path):
+    """A lake folder grows: files imported before, unchanged, are skipped by their SHA-256 and
+    reported as the anti-join would report them; a new file and a changed one are read."""
+    df = pd.read_csv(SPENDLOGS, dtype=str, keep_default_na=False)
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    df.iloc[:5].to_csv(folder / "a.csv", index=False)
+    df.iloc[5:10].to_csv(folder / "b.csv", index=False)
+    first = ingest(store, [folder])
+    assert first.document["skipped_duplicates"] == 0
+    (imp,) = [s.import_id for s in first.summaries]
+    files = pd.read_parquet(lake.import_dir(store, imp) / lake.FILES)
+    assert sorted(files["requests"]) == [5, 5] and set(files["bytes"]) == {
+        (folder / n).stat().st_size for n in ("a.csv", "b.csv")
+    }
+
+    again = ingest(store, [folder])  # nothing read: both unchanged
+    assert again.summaries[0].import_id is None
+    assert again.document["skipped_duplicates"] == 10 and again.summaries[0].rows == 10
+    assert "2 file(s) imported before, unchanged" in again.document["notes"][0]
+
+    df.iloc[10:].to_csv(folder / "c.csv", index=False)  # a new file
+    changed = df.iloc[5:10].copy()
+    changed.loc[changed.index[0], "spend"] = "0.5"  # a changed file: its ids are still known
+    changed.to_csv(folder / "b.csv", index=False)
+    grown = ingest(store, [folder])
+    assert grown.document["skipped_duplicates"] == 10  # a.csv unchanged (5), b.csv's ids (5)
+    assert stored(store) == pytest.approx(reference(), abs=1e-12)  # b.csv's new spend not counted
+    assert not (lake.import_dir(store, grown.summaries[0].import_id) / lake.FILES).exists()  # it skipped some
+
+
+def test_an_unchanged_file_is_read_again_once_its_import_is_deleted(store, tmp_path):
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(SPENDLOGS.read_bytes())
+    first = ingest(store, [SPENDLOGS])
+    assert ingest(store, [copy]).document["skipped_duplicates"] == 15  # same bytes, other name
+    delete_import(store, first.summaries[0].import_id)
+    again = ingest(store, [copy])
+    assert again.document["skipped_duplicates"] == 0
+    assert stored(store) == pytest.approx(reference(), abs=1e-12)
+
+
 def test_deleting_an_import_forgets_its_requests(store):
     ingest(store, [SPENDLOGS])
     imp = int(list_imports(store)["id"].iloc[0])
