@@ -72,15 +72,82 @@ def _new_ids(
     return int(new), int(repeated)
 
 
-def _fresh(con: duckdb.DuckDBPyConnection, repeated: int) -> None:
-    """View `fresh`: `new`, each request id once (a source can repeat one: overlapping exports)."""
-    if repeated:
+def _fresh(con: duckdb.DuckDBPyConnection, repeated: int, dropped: int, counted: ibis.Table) -> None:
+    """View `fresh`: `new`, each request id once (a source can repeat one: overlapping exports).
+    When the anti-join dropped nothing, the counted requests themselves (no join to rebuild)."""
+    if not repeated and not dropped:
+        con.execute(f"CREATE TEMP VIEW fresh AS {ibis.to_sql(counted, dialect='duckdb')}")
+    elif repeated:
         con.execute(
             "CREATE TEMP VIEW fresh AS SELECT * FROM new QUALIFY request_id IS NULL "
             "OR row_number() OVER (PARTITION BY rid_hi, rid_lo ORDER BY start) = 1"
         )
     else:
         con.execute("CREATE TEMP VIEW fresh AS SELECT * FROM new")
+
+
+PART_ROWS = 5_000_000  # requests per rollup part (about 1.5M rollup rows at most fit the engine's memory)
+
+
+def _parts(con: duckdb.DuckDBPyConnection, src: LocalSource) -> list[list[str]]:
+    """A Parquet source's files in groups of at most PART_ROWS requests (or one larger file), in path order (a hive
+    folder's time order); [] for one group. Summed a group at a time, the rollup of a lake's
+    months fits in memory: at 10M requests in two files, 8.0 s whole vs 4.4 s in parts (the
+    whole aggregation spills to disk)."""
+    if src.kind != "parquet" or len(src.paths) < 2:
+        return []
+    rows = dict(
+        con.execute(
+            f"SELECT file_name, sum(num_rows) FROM parquet_file_metadata({lake.sql_list(list(src.paths))}) GROUP BY 1"
+        ).fetchall()
+    )
+    parts, current, n = [], [], 0
+    for path in src.paths:
+        size = int(rows.get(path, 0))
+        if current and n + size > PART_ROWS:
+            parts.append(current)
+            current, n = [], 0
+        current.append(path)
+        n += size
+    if current:
+        parts.append(current)
+    return parts if len(parts) > 1 else []
+
+
+def _rollup(con: duckdb.DuckDBPyConnection, fresh: ibis.Table, parts: list[list[str]], path: Path) -> None:
+    """The rollup of view `fresh`, whole or a part of the files at a time. Parts whose hours do not
+    overlap (a lake laid out by time) are written one after the other; once two overlap, the
+    remaining files are summed as one part and all parts are summed again (any grouping of
+    requests sums to the same rollup)."""
+    if not parts:
+        copy_parquet(con, ibis.to_sql(agg.rollup(fresh), dialect="duckdb"), path)
+        return
+    staged: list[Path] = []
+    spans: list[tuple] = []
+    apart = True
+    while parts:
+        files = parts.pop(0) if apart else [f for p in parts for f in p]
+        if not apart:
+            parts = []
+        staged.append(path.with_name(f"part-{len(staged)}.parquet"))
+        one = agg.rollup(fresh.filter(fresh.filename.isin(files)))
+        copy_parquet(con, ibis.to_sql(one, dialect="duckdb"), staged[-1])
+        lo, hi = con.execute(
+            f"SELECT min(hour), max(hour) FROM read_parquet({lake.sql_list([str(staged[-1])])})"
+        ).fetchone()
+        if lo is not None:
+            apart = apart and all(hi < a or lo > b for a, b in spans)
+            spans.append((lo, hi))
+    columns = agg.rollup(fresh).columns
+    keys = {"hour", *agg.DIMENSIONS}
+    sums = ", ".join(f'"{c}"' if c in keys else f'sum("{c}") AS "{c}"' for c in columns)
+    scan = f"read_parquet({lake.sql_list([str(p) for p in staged])})"
+    every = ", ".join(f'"{c}"' for c in columns)
+    copy_parquet(
+        con, f"SELECT {every} FROM {scan}" if apart else f"SELECT {sums} FROM {scan} GROUP BY ALL", path
+    )
+    for p in staged:
+        p.unlink()
 
 
 def _refuse_long_keys(con: duckdb.DuckDBPyConnection, rollup: Path, name: str) -> None:
@@ -175,10 +242,11 @@ def prepare_local(
         new, repeated = _new_ids(con, keep, seen, staging / lake.IDS)
         stored, kept, bins = 0, 0, []
         if new or no_id:  # else all of it was imported before: nothing to sum (a re-import)
-            _fresh(con, repeated)
+            dropped = counted - no_id - new - repeated  # requests with an id imported before
+            _fresh(con, repeated, dropped, keep)
             say("summing")
             fresh = ibis.table(req.schema(), name="fresh")
-            copy_parquet(con, ibis.to_sql(agg.rollup(fresh), dialect="duckdb"), staging / lake.ROLLUP)
+            _rollup(con, fresh, [] if repeated else _parts(con, src), staging / lake.ROLLUP)
             _refuse_long_keys(con, staging / lake.ROLLUP, src.name)
             stored, kept = con.execute(
                 f"SELECT count(*), coalesce(sum(requests), 0) FROM read_parquet({lake.sql_list([str(staging / lake.ROLLUP)])})"

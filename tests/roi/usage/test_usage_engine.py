@@ -104,6 +104,45 @@ def test_a_hive_folder_and_a_glob(store, tmp_path):
     assert again.summaries[0].import_id is None and again.document["skipped_duplicates"] == 15
 
 
+@pytest.mark.parametrize("layout", ["by time", "interleaved"])
+def test_a_rollup_summed_a_part_of_the_files_at_a_time_equals_the_whole(store, tmp_path, monkeypatch, layout):
+    """Files laid out by time are summed one part at a time and written one after the other; files
+    whose hours overlap are summed again. Either way the rollup is the whole source's."""
+    import roi.usage.engine.imports as imports
+
+    df, root = raw_sample(), tmp_path / "logs"
+    for k in range(3):
+        if layout == "by time":  # day k: its own hours
+            part = df.assign(request_id=df["request_id"] + f"-{k}")
+            part[["startTime", "endTime"]] += pd.Timedelta(days=k)
+            part["completionStartTime"] += pd.Timedelta(days=k)
+        else:  # every third request: the same hour in every file
+            part = df.iloc[k::3]
+        (root / f"day={k}").mkdir(parents=True)
+        part.to_parquet(root / f"day={k}" / "part-0.parquet")
+
+    def rollup(s: Store) -> pd.DataFrame:
+        (imp,) = list_imports(s)["id"]
+        roll = pd.read_parquet(lake.import_dir(s, int(imp)) / lake.ROLLUP)
+        keys = [c for c in roll.columns if not pd.api.types.is_float_dtype(roll[c])]
+        return roll.sort_values(keys, na_position="first").reset_index(drop=True)
+
+    whole = Store(f"sqlite:///{tmp_path / 'whole.db'}")
+    ingest(whole, [str(root)])
+    monkeypatch.setattr(imports, "PART_ROWS", 1)  # every file a part
+    seen = []
+    original = imports._rollup
+    monkeypatch.setattr(
+        imports,
+        "_rollup",
+        lambda con, f, parts, path: seen.append(len(parts)) or original(con, f, parts, path),
+    )
+    ingest(store, [str(root)])
+    assert seen == [3]
+    pd.testing.assert_frame_equal(rollup(store), rollup(whole), check_exact=False, rtol=1e-12)
+    whole.dispose()
+
+
 def test_european_excel_total_row_and_blank_rows_as_the_reference_reads_them(store, tmp_path):
     text = SPENDLOGS.read_text()
     df = pd.read_csv(SPENDLOGS, dtype=str, keep_default_na=False)
