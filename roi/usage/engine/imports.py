@@ -246,7 +246,8 @@ def prepare_local(
             _fresh(con, repeated, dropped, keep)
             say("summing")
             fresh = ibis.table(req.schema(), name="fresh")
-            _rollup(con, fresh, [] if repeated else _parts(con, src), staging / lake.ROLLUP)
+            # in parts only over the counted requests themselves: a part would rebuild the anti-join
+            _rollup(con, fresh, [] if repeated or dropped else _parts(con, src), staging / lake.ROLLUP)
             _refuse_long_keys(con, staging / lake.ROLLUP, src.name)
             stored, kept = con.execute(
                 f"SELECT count(*), coalesce(sum(requests), 0) FROM read_parquet({lake.sql_list([str(staging / lake.ROLLUP)])})"

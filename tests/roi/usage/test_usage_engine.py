@@ -140,6 +140,16 @@ def test_a_rollup_summed_a_part_of_the_files_at_a_time_equals_the_whole(store, t
     ingest(store, [str(root)])
     assert seen == [3]
     pd.testing.assert_frame_equal(rollup(store), rollup(whole), check_exact=False, rtol=1e-12)
+    # requests imported before among new ones: summed whole (a part would rebuild the anti-join)
+    more = tmp_path / "more"
+    for k in range(2):
+        (more / f"day={k}").mkdir(parents=True)
+        old = pd.read_parquet(root / f"day={k}" / "part-0.parquet").iloc[:2]
+        pd.concat([old, df.assign(request_id=df["request_id"] + f"-new{k}")]).to_parquet(
+            more / f"day={k}" / "part-0.parquet"
+        )
+    r = ingest(store, [str(more)])
+    assert seen == [3, 0] and r.document["skipped_duplicates"] == 4
     whole.dispose()
 
 
