@@ -57,6 +57,14 @@ def sha256(path: str, stop: threading.Event | None = None) -> str | None:
     return h.hexdigest()
 
 
+def sha256_all(paths: list[str]) -> dict[str, str]:
+    """Files' SHA-256, two at a time (about 700 MB/s each)."""
+    if not paths:
+        return {}
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="roi-sha256") as pool:
+        return dict(zip(paths, pool.map(sha256, paths), strict=True))
+
+
 class Hashing:
     """The SHA-256 of files, computed in a background thread while the engine reads them."""
 
