@@ -219,6 +219,7 @@ def _ingest(
     doc["replaced"] = sum(s.replaced for s in summaries)
     doc["warnings"] = [w for s in summaries for w in s.warnings]
     doc["notes"] = [n for s in summaries for n in s.notes]
+    doc["unchanged_files"] = sum(s.unchanged_files for s in summaries)
     record(store, store.actor, "import", "; ".join(f"{s.file_name}: {s.describe()}" for s in summaries))
     return Ingested(summaries, doc)
 

@@ -44,11 +44,17 @@ class ImportSummary:
     replaced: int
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how the file was read (see ReadResult.notes)
+    unchanged_files: int = 0  # files of a folder imported before with the same bytes: not read again
 
     def describe(self) -> str:
         """What happened to the file, in words (CLI and Usage page)."""
+        unchanged = (
+            f" ({self.unchanged_files:,} file(s) imported before, unchanged: not read again)"
+            if self.unchanged_files
+            else ""
+        )
         if self.import_id is None:
-            return f"{self.rows:,} rows read, nothing new: all of it was already imported"
+            return f"{self.rows:,} rows read, nothing new: all of it was already imported{unchanged}"
         note = f"{self.rows:,} rows read, {self.stored:,} stored"
         if self.stored < self.rows - self.skipped_duplicates - self.replaced:
             note += " (rows of the same hour and keys summed into one)"
@@ -56,7 +62,7 @@ class ImportSummary:
             note += f", {self.skipped_duplicates:,} already imported (skipped)"
         if self.replaced:
             note += f", {self.replaced:,} replaced by this newer export"
-        return note
+        return note + unchanged
 
 
 IMPORT_COLUMNS = [

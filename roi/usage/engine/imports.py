@@ -182,6 +182,7 @@ class Prepared:
     warnings: list[str]
     fingerprint: bytes  # names, sizes and times of the files (the import record's file_sha256)
     notes: list[str]  # how it was read (generic logs: why rows are requests, latency units)
+    unchanged: int = 0  # files imported before with the same bytes: not read (roi.usage.engine.known)
 
     @property
     def ids_file(self) -> Path:
@@ -279,9 +280,6 @@ def prepare_local(
     counts = np.zeros(len(HIST_EDGES) - 1, dtype=np.int64)
     for b, n in bins:
         counts[int(b)] += n
-    notes = list(found.notes)
-    if old:
-        notes.append(_unchanged_note(whole, old))
     return Prepared(
         whole,
         found.format,
@@ -292,14 +290,8 @@ def prepare_local(
         histogram_json(counts),
         warnings,
         _fingerprint(whole),
-        notes,
-    )
-
-
-def _unchanged_note(src: LocalSource, old: list[KnownFile]) -> str:
-    return (
-        f"{src.name}: {len(old):,} file(s) imported before, unchanged (the same bytes): not read again; "
-        f"their {sum(k.requests for k in old):,} request(s) are counted as already imported"
+        found.notes,
+        len(old),
     )
 
 
@@ -315,7 +307,8 @@ def _unchanged(store: Store, src: LocalSource, old: list[KnownFile]) -> Prepared
         histogram_json(np.zeros(len(HIST_EDGES) - 1, dtype=np.int64)),
         [],
         _fingerprint(src),
-        [_unchanged_note(src, old)],
+        [],
+        len(old),
     )
 
 
@@ -324,8 +317,10 @@ def commit_prepared(conn: Connection, store: Store, p: Prepared) -> ImportSummar
     name = p.source.name
     if not p.stored:
         p.discard()
-        return ImportSummary(None, p.format, name, p.rows, 0, p.skipped, 0, p.warnings, p.notes)
+        return ImportSummary(None, p.format, name, p.rows, 0, p.skipped, 0, p.warnings, p.notes, p.unchanged)
     imp = new_import(conn, store, p.format, name, p.fingerprint, p.rows, p.warnings)
     lake.publish(store, p.staging, imp)
     finish_import(conn, imp, p.stored, p.skipped, 0, p.histogram, p.rows)
-    return ImportSummary(imp, p.format, name, p.rows, p.stored, p.skipped, 0, p.warnings, p.notes)
+    return ImportSummary(
+        imp, p.format, name, p.rows, p.stored, p.skipped, 0, p.warnings, p.notes, p.unchanged
+    )

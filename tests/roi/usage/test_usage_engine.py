@@ -248,7 +248,11 @@ def test_a_folder_imported_again_reads_only_its_new_or_changed_files(store, tmp_
     again = ingest(store, [folder])  # nothing read: both unchanged
     assert again.summaries[0].import_id is None
     assert again.document["skipped_duplicates"] == 10 and again.summaries[0].rows == 10
-    assert "2 file(s) imported before, unchanged" in again.document["notes"][0]
+    assert again.document["unchanged_files"] == 2
+    assert again.summaries[0].describe() == (
+        "10 rows read, nothing new: all of it was already imported "
+        "(2 file(s) imported before, unchanged: not read again)"
+    )
 
     df.iloc[10:].to_csv(folder / "c.csv", index=False)  # a new file
     changed = df.iloc[5:10].copy()
