@@ -56,6 +56,7 @@ KEY_COLUMNS = ("model_raw", *GROUP_COLUMNS)
 ROLLUP_KEYS = ("model_raw", *GROUP_COLUMNS, "service_tier", "context_window", "inference_geo", "speed")
 # where a request ran and at what speed: short words ("us", "fast", a cloud region); the store keeps these
 DIMENSION_CHARS = {"inference_geo": 64, "speed": 32}
+KEY_LIMITS = {**dict.fromkeys(KEY_COLUMNS, MAX_KEY_CHARS), **DIMENSION_CHARS}  # column -> most characters
 
 
 def refuse_long_keys(frame: pd.DataFrame, name: str) -> None:
@@ -63,7 +64,7 @@ def refuse_long_keys(frame: pd.DataFrame, name: str) -> None:
     file), naming the column and the start of the value."""
     from roi.errors import UsageFormatError, clip
 
-    for column, most in {**dict.fromkeys(KEY_COLUMNS, MAX_KEY_CHARS), **DIMENSION_CHARS}.items():
+    for column, most in KEY_LIMITS.items():
         if column not in frame:
             continue
         values = frame[column].dropna().astype(str)

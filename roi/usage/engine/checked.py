@@ -60,7 +60,7 @@ def check(
     src: LocalSource,
     found: Layout,
     mapping: dict[str, str] | None = None,
-) -> tuple[int, list[str], int]:
+) -> tuple[int, list[str], int, int, bool]:
     """Rows read, the warnings, the requests that count, the requests without an id, and whether
     any row was skipped as blank or a total; a bad file is refused naming the file, row and column."""
     c = con.execute(ibis.to_sql(agg.checks(req), dialect="duckdb")).fetchdf().iloc[0]

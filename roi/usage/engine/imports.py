@@ -28,7 +28,7 @@ from roi.usage.engine.checked import check, copy_parquet, requests_view
 from roi.usage.engine.known import Hashing, KnownFile, known_files, per_file_counts, sha256_all, write_files
 from roi.usage.engine.local import MEMORY_LIMIT, LocalSource, connect, resolve
 from roi.usage.ingest import ImportSummary, finish_import, new_import
-from roi.usage.schema import DIMENSION_CHARS, KEY_COLUMNS, MAX_KEY_CHARS
+from roi.usage.schema import KEY_LIMITS
 
 
 def _fingerprint(src: LocalSource) -> bytes:
@@ -120,8 +120,9 @@ def _rollup(con: duckdb.DuckDBPyConnection, fresh: ibis.Table, parts: list[list[
     overlap (a lake laid out by time) are written one after the other; once two overlap, the
     remaining files are summed as one part and all parts are summed again (any grouping of
     requests sums to the same rollup)."""
+    whole = agg.rollup(fresh)
     if not parts:
-        copy_parquet(con, ibis.to_sql(agg.rollup(fresh), dialect="duckdb"), path)
+        copy_parquet(con, ibis.to_sql(whole, dialect="duckdb"), path)
         return
     staged: list[Path] = []
     spans: list[tuple] = []
@@ -139,8 +140,8 @@ def _rollup(con: duckdb.DuckDBPyConnection, fresh: ibis.Table, parts: list[list[
         if lo is not None:
             apart = apart and all(hi < a or lo > b for a, b in spans)
             spans.append((lo, hi))
-    columns = agg.rollup(fresh).columns
     keys = {"hour", *agg.DIMENSIONS}
+    columns = whole.columns
     sums = ", ".join(f'"{c}"' if c in keys else f'sum("{c}") AS "{c}"' for c in columns)
     scan = f"read_parquet({lake.sql_list([str(p) for p in staged])})"
     every = ", ".join(f'"{c}"' for c in columns)
@@ -154,10 +155,9 @@ def _rollup(con: duckdb.DuckDBPyConnection, fresh: ibis.Table, parts: list[list[
 def _refuse_long_keys(con: duckdb.DuckDBPyConnection, rollup: Path, name: str) -> None:
     """A model or allocation key longer than the store keeps, checked on the (small) rollup: every
     distinct key is in it, so the requests need no extra pass."""
-    limits = {**dict.fromkeys(KEY_COLUMNS, MAX_KEY_CHARS), **DIMENSION_CHARS}
-    cols = ", ".join(f'max(length("{c}"))' for c in limits)
+    cols = ", ".join(f'max(length("{c}"))' for c in KEY_LIMITS)
     longest = con.execute(f"SELECT {cols} FROM read_parquet({lake.sql_list([str(rollup)])})").fetchone()
-    for (column, most), n in zip(limits.items(), longest, strict=True):
+    for (column, most), n in zip(KEY_LIMITS.items(), longest, strict=True):
         if n is not None and n > most:
             value = con.execute(
                 f'SELECT "{column}" FROM read_parquet({lake.sql_list([str(rollup)])}) '
@@ -219,10 +219,11 @@ def prepare_local(
     known = known_files(
         lake.files(store, ids, lake.FILES) + [str(p.files_file) for p in batch if p.files_file.exists()]
     )
+    size = {p: os.path.getsize(p) for p in whole.paths}
     sizes = {b for b, _ in known}
-    digests = sha256_all([p for p in whole.paths if os.path.getsize(p) in sizes])  # only possible matches
-    old = [known[(os.path.getsize(p), d)] for p, d in digests.items() if (os.path.getsize(p), d) in known]
-    fresh_paths = tuple(p for p in whole.paths if (os.path.getsize(p), digests.get(p)) not in known)
+    digests = sha256_all([p for p in whole.paths if size[p] in sizes])  # only possible matches
+    old = [known[(size[p], d)] for p, d in digests.items() if (size[p], d) in known]
+    fresh_paths = tuple(p for p in whole.paths if (size[p], digests.get(p)) not in known)
     if not fresh_paths:
         return _unchanged(store, whole, old)
     src = replace(whole, paths=fresh_paths)

@@ -100,17 +100,13 @@ def per_file_counts(
 
 def write_files(path: Path, fmt: str, digests: dict[str, str], counts: dict[str, tuple[int, int]]) -> None:
     """The import's `files.parquet`: each file read, its size, SHA-256 and counts."""
-    records = [
-        {
-            "path": p,
-            "bytes": os.path.getsize(p),
-            "sha256": digest,
-            "rows": counts.get(os.path.abspath(p), (0, 0))[0],
-            "requests": counts.get(os.path.abspath(p), (0, 0))[1],
-            "format": fmt,
-        }
-        for p, digest in digests.items()
-    ]
+    records = []
+    for p, digest in digests.items():
+        rows, requests = counts.get(os.path.abspath(p), (0, 0))
+        size = os.path.getsize(p)
+        records.append(
+            {"path": p, "bytes": size, "sha256": digest, "rows": rows, "requests": requests, "format": fmt}
+        )
     con = lake.duck()
     try:
         con.register("files_frame", pd.DataFrame.from_records(records))

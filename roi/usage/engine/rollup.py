@@ -1,9 +1,9 @@
 """The one usage aggregation: normalized requests -> hourly rollup, as Ibis expressions.
 
 Every price-determining dimension is a grouping key (model, service tier, the long-context band
-of each request by the catalog's real tier starts, where it ran and at what speed), so pricing the rollup equals pricing each
-request (tests/roi/usage/test_usage_engine.py proves it). Allocation keys (workspace, API key, project,
-user, tag, task) are kept for chargeback.
+of each request by the catalog's real tier starts, where it ran and at what speed), so pricing
+the rollup equals pricing each request (tests/roi/usage/test_usage_engine.py proves it).
+Allocation keys (workspace, API key, project, user, tag, task) are kept for chargeback.
 """
 
 from __future__ import annotations
